@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "trailhound",
+    products: [
+        .executable(name: "trailhound", targets: ["trailhound"])
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+
+        // MARK: - Libraries
+        .target(name: "TrailCore", swiftSettings: strictSettings),
+        .target(
+            name: "TrailIngest",
+            dependencies: ["TrailCore", "CZlib", "CCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TrailStore",
+            dependencies: ["TrailCore", "TrailIngest", "CSQLite"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TrailReport",
+            dependencies: ["TrailCore", "TrailIngest", "TrailStore"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "trailhound",
+            dependencies: ["TrailCore", "TrailIngest", "TrailStore", "TrailReport"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["TrailCore", "TrailIngest", "CZlib"],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TrailIngestTests",
+            dependencies: ["TrailIngest", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TrailStoreTests",
+            dependencies: ["TrailStore", "TrailIngest", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["trailhound", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,29 @@
+/// Makes untrusted text safe to show on a terminal.
+///
+/// CloudTrail fields such as user agents, session names and request parameters are chosen by
+/// whoever made the call, attackers included. Printed raw, an escape sequence in them could
+/// rewrite the analyst's screen or hide lines, so every such string passes through here.
+package enum TerminalText {
+    /// Returns `text` with control characters (C0, DEL and C1, which includes ESC and CSI)
+    /// replaced by visible `\u{…}` notation; tabs become a single space.
+    package static func sanitized(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            if scalar == "\t" {
+                result.unicodeScalars.append(" ")
+            } else if isControl(scalar) {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+}

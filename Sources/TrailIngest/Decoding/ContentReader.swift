@@ -1,0 +1,306 @@
+/// The state of reading one open file, from sniffing to the last record.
+struct ContentReader: ~Copyable {
+    private let input: ReadOnlyFile
+    private let configuration: FileDecoder.Configuration
+    private let fileHash = SHA256()
+    private let contentHash = SHA256()
+    private var splitter: RecordSplitter
+    private var outcome = FileOutcome(state: .ok)
+    private var compressedOffset = 0
+    private var isAtEnd = false
+    private var member = 0
+    private var fileSize = 0
+
+    init(input: consuming ReadOnlyFile, configuration: FileDecoder.Configuration) {
+        self.input = input
+        self.configuration = configuration
+        self.splitter = RecordSplitter(maximumRecordSize: configuration.maximumRecordSize)
+    }
+
+    /// Reads the whole file and returns what happened to it.
+    mutating func read(_ file: DiscoveredFile, sink: (EventRecord) throws -> Void) throws -> FileOutcome {
+        var chunk = [UInt8](repeating: 0, count: configuration.chunkSize)
+        fileSize = Int(file.size)
+        do {
+            let count = try fill(&chunk)
+            guard count > 0 else { return emptyOutcome(file) }
+            switch Sniffer.kind(of: chunk.prefix(count)) {
+            case .gzip:
+                outcome.format = "gzip"
+                try inflateAll(first: &chunk, count: count, sink: sink)
+            case .json:
+                outcome.format = "json"
+                try passThrough(first: &chunk, count: count, sink: sink)
+            case .other:
+                return unrecognisedOutcome(file)
+            }
+            try finishDocument()
+        } catch let damage as FileDecoder.Damage {
+            record(damage)
+            if !isAtEnd { try? hashRemainder(&chunk) }
+        }
+        return finalOutcome()
+    }
+
+    // MARK: - Input
+
+    private mutating func fill(_ buffer: inout [UInt8]) throws(FileDecoder.Damage) -> Int {
+        var result: Result<Int, SystemError> = .success(0)
+        buffer.withUnsafeMutableBytes { bytes in
+            do throws(SystemError) {
+                result = .success(try input.read(into: bytes))
+            } catch {
+                result = .failure(error)
+            }
+        }
+        let count: Int
+        switch result {
+        case .success(let value):
+            count = value
+        case .failure(let error):
+            throw FileDecoder.Damage(reason: "unable to read the file: \(error.message)", offset: compressedOffset)
+        }
+        buffer.withUnsafeBytes { fileHash.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        isAtEnd = count == 0
+        return count
+    }
+
+    /// Reads the rest of the file only to complete its SHA-256, after trailing data.
+    private mutating func hashRemainder(_ buffer: inout [UInt8]) throws(FileDecoder.Damage) {
+        while try fill(&buffer) > 0 {}
+    }
+
+    // MARK: - Plain JSON
+
+    private mutating func passThrough(
+        first chunk: inout [UInt8],
+        count firstCount: Int,
+        sink: (EventRecord) throws -> Void
+    ) throws {
+        var count = firstCount
+        while count > 0 {
+            try deliver(chunk, count: count, sink: sink)
+            compressedOffset += count
+            count = try fill(&chunk)
+        }
+    }
+
+    // MARK: - Gzip
+
+    private mutating func inflateAll(
+        first chunk: inout [UInt8],
+        count firstCount: Int,
+        sink: (EventRecord) throws -> Void
+    ) throws {
+        let inflater = Inflater()
+        do { try inflater.start() } catch { throw FileDecoder.Damage(reason: "unable to start zlib", offset: nil) }
+        var output = [UInt8](repeating: 0, count: configuration.chunkSize)
+        var count = firstCount
+        var isInMember = true
+        var chunkStart = 0
+        while count > 0 {
+            var position = 0
+            while position < count {
+                if !isInMember {
+                    guard try beginMember(chunk, at: position, count: count, inflater: inflater) else {
+                        compressedOffset = chunkStart + count
+                        try hashRemainder(&chunk)
+                        return
+                    }
+                    isInMember = true
+                }
+                let step = inflateStep(inflater, chunk, from: position, to: count, into: &output)
+                try deliver(output, count: step.produced, sink: sink)
+                if let corruption = step.corruption {
+                    throw Self.damage(corruption, at: chunkStart + position, consumed: step.consumed, member: member)
+                }
+                position += step.consumed
+                compressedOffset = chunkStart + position
+                if step.isMemberEnd {
+                    isInMember = false
+                    outcome.gzipMembers = member + 1
+                } else if step.consumed == 0 && step.produced == 0 {
+                    break
+                }
+            }
+            chunkStart += count
+            count = try fill(&chunk)
+        }
+        if isInMember {
+            throw FileDecoder.Damage(reason: "gzip data is truncated", offset: compressedOffset)
+        }
+    }
+
+    private mutating func inflateStep(
+        _ inflater: Inflater,
+        _ chunk: [UInt8],
+        from position: Int,
+        to count: Int,
+        into output: inout [UInt8]
+    ) -> Inflater.Step {
+        chunk.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { outputBytes in
+                inflater.inflate(UnsafeRawBufferPointer(rebasing: input[position..<count]), into: outputBytes)
+            }
+        }
+    }
+
+    /// Decides what follows a complete gzip member: another member (a tampering warning), or
+    /// trailing data that is not gzip (also a warning, and the end of reading).
+    ///
+    /// - Returns: Whether a new member begins.
+    private mutating func beginMember(
+        _ chunk: [UInt8],
+        at position: Int,
+        count: Int,
+        inflater: Inflater
+    ) throws(FileDecoder.Damage) -> Bool {
+        let offset = compressedOffset
+        let hasMagic = chunk[position] == 0x1F && (position + 1 >= count || chunk[position + 1] == 0x8B)
+        guard hasMagic else {
+            let trailing = max(0, fileSize - offset)
+            outcome.warnings.append(
+                "\(trailing) bytes of data that is not gzip follow the gzip data at byte \(offset); "
+                    + "CloudTrail's digest does not cover them (possible tampering)"
+            )
+            return false
+        }
+        member += 1
+        if member == 1 {
+            outcome.warnings.append(
+                "a second gzip member starts at byte \(offset); CloudTrail writes one, and its digest "
+                    + "covers only the first: records after it are kept but marked (possible tampering)"
+            )
+        }
+        do { try inflater.reset() } catch { throw FileDecoder.Damage(reason: "unable to reset zlib", offset: offset) }
+        splitter.beginAnotherDocument()
+        return true
+    }
+
+    /// Describes zlib's complaint about the data, with the file offset where it arose.
+    static func damage(_ message: String, at offset: Int, consumed: Int, member: Int) -> FileDecoder.Damage {
+        let position = offset + consumed
+        switch message {
+        case "incorrect data check":
+            // zlib has read the 4-byte CRC-32 at the start of the member's trailer.
+            return FileDecoder.Damage(reason: "gzip CRC-32 check failed: the data is damaged", offset: position - 4)
+        case "incorrect length check":
+            return FileDecoder.Damage(reason: "gzip length check failed: the data is damaged", offset: position - 4)
+        case "incorrect header check" where member > 0:
+            return FileDecoder.Damage(reason: "data after the first gzip member is not valid gzip", offset: offset)
+        default:
+            return FileDecoder.Damage(reason: "gzip data is corrupt: \(message)", offset: position)
+        }
+    }
+}
+
+// MARK: - Records
+
+extension ContentReader {
+    /// Feeds decompressed bytes to the splitter, parsing and handing out each complete record.
+    fileprivate mutating func deliver(_ buffer: [UInt8], count: Int, sink: (EventRecord) throws -> Void) throws {
+        guard count > 0 else { return }
+        outcome.decompressedBytes += count
+        if outcome.decompressedBytes > configuration.maximumDecompressedSize {
+            throw FileDecoder.Damage(
+                reason: "the decompressed data exceeds the limit of \(configuration.maximumDecompressedSize) bytes",
+                offset: compressedOffset
+            )
+        }
+        if member == 0 {
+            buffer.withUnsafeBytes { contentHash.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        }
+
+        var recordCount = outcome.recordCount
+        var warnings: [String] = []
+        let member = self.member
+        defer {
+            outcome.recordCount = recordCount
+            outcome.warnings += warnings
+        }
+        do {
+            try buffer.withUnsafeBufferPointer { all in
+                try splitter.feed(UnsafeBufferPointer(rebasing: all.prefix(count))) { slice in
+                    let record = try Self.makeRecord(slice, member: member)
+                    warnings += record.duplicateKeys.map {
+                        "record \(slice.index) repeats the key '\($0.key)' (at byte \($0.offset) of the decompressed data)"
+                    }
+                    try sink(record)
+                    recordCount += 1
+                }
+            }
+        } catch let error as JSONSyntaxError {
+            throw Self.damage(for: error)
+        }
+    }
+
+    private static func makeRecord(_ slice: RecordSlice, member: Int) throws -> EventRecord {
+        let parsed: ParsedRecord
+        do {
+            parsed = try RecordParser.parse(slice.bytes, containerDepth: slice.containerDepth)
+        } catch {
+            throw error.shifted(by: slice.offset)
+        }
+        return EventRecord(
+            raw: Array(slice.bytes),
+            recordIndex: slice.index,
+            byteOffset: slice.offset,
+            gzipMember: member,
+            values: parsed.values,
+            duplicateKeys: parsed.duplicateKeys.map { DuplicateKey(key: $0.key, offset: $0.offset + slice.offset) }
+        )
+    }
+
+    fileprivate mutating func finishDocument() throws(FileDecoder.Damage) {
+        do {
+            try splitter.finish()
+        } catch {
+            throw Self.damage(for: error)
+        }
+    }
+
+    private static func damage(for error: JSONSyntaxError) -> FileDecoder.Damage {
+        FileDecoder.Damage(reason: error.kind.summary, offset: error.offset, isInDecompressedData: true)
+    }
+
+    // MARK: Outcomes
+
+    fileprivate mutating func record(_ damage: FileDecoder.Damage) {
+        outcome.state = outcome.recordCount > 0 ? .partial : .failed
+        outcome.reason = damage.reason
+        outcome.damageOffset = damage.offset
+        outcome.damageIsInDecompressedData = damage.isInDecompressedData && outcome.format == "gzip"
+    }
+
+    fileprivate func emptyOutcome(_ file: DiscoveredFile) -> FileOutcome {
+        file.isNamedLikeLog
+            ? FileOutcome(state: .failed, reason: "the file is empty")
+            : FileOutcome(state: .skipped, reason: "empty file")
+    }
+
+    fileprivate func unrecognisedOutcome(_ file: DiscoveredFile) -> FileOutcome {
+        file.isNamedGzip
+            ? FileOutcome(state: .failed, reason: "not gzip data: the name ends in .gz but the gzip magic bytes are missing")
+            : FileOutcome(state: .skipped, reason: "not a CloudTrail log file: neither gzip nor JSON")
+    }
+
+    fileprivate mutating func finalOutcome() -> FileOutcome {
+        if isAtEnd { outcome.fileSHA256 = fileHash.finalizeHex() }
+        let contentIsComplete = outcome.format == "json" ? isAtEnd : outcome.gzipMembers > 0
+        if contentIsComplete && outcome.state != .failed { outcome.contentSHA256 = contentHash.finalizeHex() }
+        guard let format = outcome.format, outcome.state == .ok else { return outcome }
+        switch splitter.shape {
+        case .object(hasRecords: true):
+            outcome.format = format + "/records"
+        case .array where outcome.recordCount > 0:
+            outcome.format = format + "/array"
+        case .array:
+            outcome.state = .skipped
+            outcome.reason = "an empty JSON array"
+        case .object(hasRecords: false), .unknown:
+            outcome.state = .skipped
+            outcome.reason = Sniffer.describeNonLogObject(keys: splitter.topLevelKeys)
+        }
+        return outcome
+    }
+}

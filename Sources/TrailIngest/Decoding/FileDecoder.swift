@@ -1,0 +1,50 @@
+/// Reads one file: sniffs its content, inflates gzip, splits and parses the records, and hashes
+/// what CloudTrail's digests sign.
+///
+/// Records go to a sink as soon as they are complete; nothing holds the whole file in memory.
+/// Damage ends the reading of the file, but every record completed before it has already been
+/// handed out and stays valid.
+package struct FileDecoder: Sendable {
+    package struct Configuration: Sendable {
+        /// Input and output chunk size.
+        package var chunkSize = 256 << 10
+        /// The most decompressed bytes accepted from one file: evidence may be a gzip bomb.
+        package var maximumDecompressedSize = 16 << 30
+        package var maximumRecordSize = RecordSplitter.defaultMaximumRecordSize
+
+        package init() {}
+    }
+
+    /// A decoding failure: what is wrong, and where.
+    struct Damage: Error {
+        var reason: String
+        var offset: Int?
+        /// Whether the offset counts decompressed bytes rather than bytes of the file.
+        var isInDecompressedData = false
+    }
+
+    private let configuration: Configuration
+
+    package init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Decodes `file`, calling `sink` with each record in order.
+    ///
+    /// - Throws: Only what `sink` throws; problems with the file are in the outcome.
+    package func decode(_ file: DiscoveredFile, sink: (EventRecord) throws -> Void) throws -> FileOutcome {
+        switch file.layout.area {
+        case .digests: return FileOutcome(state: .skipped, reason: "CloudTrail digest file")
+        case .insights: return FileOutcome(state: .skipped, reason: "CloudTrail Insights file")
+        default: break
+        }
+        let input: ReadOnlyFile
+        do {
+            input = try ReadOnlyFile(path: file.path)
+        } catch {
+            return FileOutcome(state: .failed, reason: "unable to open the file: \(error.message)")
+        }
+        var reader = ContentReader(input: input, configuration: configuration)
+        return try reader.read(file, sink: sink)
+    }
+}

@@ -1,0 +1,189 @@
+import Dispatch
+import Foundation
+import TrailIngest
+
+/// Ingests dump folders and files into a case database.
+///
+/// Discovery runs first; files whose path, size and modification time match a completely read
+/// file of an earlier run are not read again. The rest are decoded on worker threads and
+/// written, in order, by the calling thread, each file in one transaction.
+package struct CaseIngest {
+    package struct Options: Sendable {
+        package var paths: [String]
+        package var databasePath: String
+        package var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        package var decoder = FileDecoder.Configuration()
+        package var toolVersion = "0"
+        package var arguments: [String] = []
+        /// Records per batch handed from a worker to the writer.
+        package var batchSize = 512
+        /// Decoded bytes one file may have waiting for the writer.
+        package var bytesPerFile = 8 << 20
+
+        package init(paths: [String], databasePath: String) {
+            self.paths = paths
+            self.databasePath = databasePath
+        }
+    }
+
+    /// Where the run is, after each file.
+    package struct Progress: Sendable {
+        package var filesDone: Int
+        package var filesToRead: Int
+        package var events: Int
+        package var decompressedBytes: Int
+        package var elapsedSeconds: Double
+    }
+
+    private let options: Options
+
+    package init(options: Options) {
+        self.options = options
+    }
+
+    /// Runs the ingest.
+    ///
+    /// - Parameters:
+    ///   - onStart: Called once discovery is done, with the number of files to read and of
+    ///     files left alone because they are unchanged.
+    ///   - onFile: Called on the calling thread after each file is committed.
+    /// - Returns: The run's summary; per-file problems are in it, not thrown.
+    /// - Throws: `SQLiteError` when the database cannot be written.
+    package func run(
+        onStart: (_ toRead: Int, _ unchanged: Int) -> Void = { _, _ in },
+        onFile: (DiscoveredFile, FileOutcome, Progress) -> Void = { _, _, _ in }
+    ) throws -> IngestSummary {
+        let start = DispatchTime.now()
+        var summary = IngestSummary()
+        var discovery = Discovery()
+        for path in options.paths {
+            discovery.add(path: path)
+        }
+        let files = discovery.sortedFiles()
+        summary.filesFound = files.count + discovery.failures.count
+        for failure in discovery.failures {
+            summary.countsByState[.failed, default: 0] += 1
+            summary.problems.append(
+                .init(path: failure.path, state: .failed, reason: "unable to read: \(failure.error.message)", records: 0)
+            )
+        }
+
+        let connection = try Connection(path: options.databasePath)
+        try Schema.migrate(connection)
+        let writer = try CaseWriter(connection: connection)
+        let runID = try writer.beginRun(
+            toolVersion: options.toolVersion,
+            arguments: options.arguments,
+            startedAt: EventTime.iso8601(milliseconds: Self.nowMilliseconds())
+        )
+        let known = try writer.knownFiles()
+        let toRead = files.filter { !Self.isUnchanged($0, known: known) }
+        summary.unchangedFiles = files.count - toRead.count
+        onStart(toRead.count, summary.unchangedFiles)
+
+        let queue = WorkQueue(fileCount: toRead.count, window: options.jobs * 4, bytesPerFile: options.bytesPerFile)
+        let workers = startWorkers(files: toRead, queue: queue)
+        do {
+            for (index, file) in toRead.enumerated() {
+                let outcome = try write(file, index: index, runID: runID, writer: writer, queue: queue, into: &summary)
+                let progress = Progress(
+                    filesDone: index + 1,
+                    filesToRead: toRead.count,
+                    events: summary.newEvents,
+                    decompressedBytes: summary.decompressedBytes,
+                    elapsedSeconds: Self.seconds(since: start)
+                )
+                onFile(file, outcome, progress)
+            }
+        } catch {
+            queue.cancel()
+            writer.abandonFile()
+            workers.wait()
+            throw error
+        }
+        workers.wait()
+
+        summary.elapsedSeconds = Self.seconds(since: start)
+        try writer.finishRun(runID, summary: summary, finishedAt: EventTime.iso8601(milliseconds: Self.nowMilliseconds()))
+        return summary
+    }
+
+    // MARK: - Writing
+
+    private func write(
+        _ file: DiscoveredFile,
+        index: Int,
+        runID: Int64,
+        writer: CaseWriter,
+        queue: WorkQueue,
+        into summary: inout IngestSummary
+    ) throws -> FileOutcome {
+        try writer.beginFile(file, runID: runID)
+        while true {
+            switch queue.take(from: index) {
+            case .records(let records, _):
+                try writer.insert(records)
+            case .finished(let outcome):
+                let tally = try writer.finishFile(file, outcome: outcome)
+                summary.add(file, outcome: outcome, tally: tally)
+                return outcome
+            }
+        }
+    }
+
+    private static func isUnchanged(_ file: DiscoveredFile, known: [String: CaseWriter.KnownFile]) -> Bool {
+        guard let previous = known[CaseWriter.key(root: file.root, path: file.relativePath)] else { return false }
+        let isComplete = previous.state == .ok || previous.state == .skipped
+        return isComplete && previous.size == file.size && previous.modificationTime == file.modificationTime
+    }
+
+    // MARK: - Decoding
+
+    private func startWorkers(files: [DiscoveredFile], queue: WorkQueue) -> DispatchGroup {
+        let group = DispatchGroup()
+        let decoder = FileDecoder(configuration: options.decoder)
+        let batchSize = options.batchSize
+        for _ in 0..<min(options.jobs, max(files.count, 1)) {
+            group.enter()
+            let thread = Thread {
+                Self.decodeFiles(files, queue: queue, decoder: decoder, batchSize: batchSize)
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        return group
+    }
+
+    private static func decodeFiles(_ files: [DiscoveredFile], queue: WorkQueue, decoder: FileDecoder, batchSize: Int) {
+        while let index = queue.claim() {
+            var batch: [EventRecord] = []
+            var batchBytes = 0
+            do {
+                let outcome = try decoder.decode(files[index]) { record in
+                    batch.append(record)
+                    batchBytes += record.raw.count
+                    if batch.count >= batchSize {
+                        try queue.put(.records(batch, bytes: batchBytes), for: index)
+                        batch.removeAll(keepingCapacity: true)
+                        batchBytes = 0
+                    }
+                }
+                if !batch.isEmpty { try queue.put(.records(batch, bytes: batchBytes), for: index) }
+                try queue.put(.finished(outcome), for: index)
+            } catch {
+                return
+            }
+        }
+    }
+
+    // MARK: - Time
+
+    private static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    private static func nowMilliseconds() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1_000)
+    }
+}

@@ -1,0 +1,207 @@
+import TrailIngest
+
+/// The only writer of a case database: runs, files and their events.
+///
+/// Each file is written in one transaction together with its `files` row, so a database left by
+/// an interrupted ingest holds whole files only, and a rerun completes it exactly.
+package final class CaseWriter {
+    /// A file the database already knows, for deciding whether to read it again.
+    package struct KnownFile: Sendable {
+        package var size: Int64
+        package var modificationTime: Int64
+        package var state: FileState
+    }
+
+    /// What writing one file's records did.
+    package struct FileTally: Sendable {
+        package var newEvents = 0
+        package var duplicates = 0
+        /// Duplicates whose text differs from the stored copy: a sign of tampering.
+        package var conflictingDuplicates: [String] = []
+    }
+
+    private let connection: Connection
+    private let insertEvent: Statement
+    private let findEvent: Statement
+    private var currentFileID: Int64?
+    private var tally = FileTally()
+
+    /// Opens the writer over a migrated connection.
+    package init(connection: Connection) throws(SQLiteError) {
+        self.connection = connection
+        let columns = EventField.allCases.map(\.columnName)
+        let names = ["file_id", "record_index", "byte_offset", "gzip_member", "has_duplicate_keys", "event_time_ms"]
+            + columns + ["raw"]
+        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        insertEvent = try connection.makeStatement(
+            sql: "INSERT OR IGNORE INTO events (\(names.joined(separator: ", "))) VALUES (\(placeholders))"
+        )
+        findEvent = try connection.makeStatement(
+            sql: "SELECT raw FROM events WHERE event_id = ? AND ifnull(recipient_account_id, '') = ?"
+        )
+    }
+
+    // MARK: - Runs
+
+    /// Records the start of an ingest run and returns its id.
+    package func beginRun(toolVersion: String, arguments: [String], startedAt: String) throws(SQLiteError) -> Int64 {
+        try connection.cachedStatement(
+            sql: "INSERT INTO runs (started_at, tool_version, arguments) VALUES (?, ?, ?)"
+        ).run([.text(startedAt), .text(toolVersion), .text(arguments.joined(separator: " "))])
+        return connection.lastInsertedRowID
+    }
+
+    /// Records the end of a run with its totals.
+    package func finishRun(_ runID: Int64, summary: IngestSummary, finishedAt: String) throws(SQLiteError) {
+        try connection.cachedStatement(
+            sql: """
+                UPDATE runs SET finished_at = ?, files_ok = ?, files_partial = ?, files_failed = ?,
+                    files_skipped = ?, files_unchanged = ?, events_new = ?, duplicates = ?
+                WHERE id = ?
+                """
+        ).run([
+            .text(finishedAt), .integer(Int64(summary.count(of: .ok))), .integer(Int64(summary.count(of: .partial))),
+            .integer(Int64(summary.count(of: .failed))), .integer(Int64(summary.count(of: .skipped))),
+            .integer(Int64(summary.unchangedFiles)), .integer(Int64(summary.newEvents)),
+            .integer(Int64(summary.duplicates)), .integer(runID),
+        ])
+    }
+
+    /// The files recorded so far, by root and relative path.
+    package func knownFiles() throws(SQLiteError) -> [String: KnownFile] {
+        let rows = try connection.makeStatement(sql: "SELECT root, path, size, modified_ns, status FROM files").rows()
+        var known: [String: KnownFile] = [:]
+        for row in rows {
+            guard case .text(let root) = row[0], case .text(let path) = row[1], case .integer(let size) = row[2],
+                case .integer(let modified) = row[3], case .text(let status) = row[4],
+                let state = FileState(rawValue: status)
+            else { continue }
+            known[Self.key(root: root, path: path)] = KnownFile(size: size, modificationTime: modified, state: state)
+        }
+        return known
+    }
+
+    /// The key ``knownFiles()`` uses for a file.
+    package static func key(root: String, path: String) -> String {
+        root + "\u{0}" + path
+    }
+
+    // MARK: - Files
+
+    /// Starts the transaction for `file` and reserves its `files` row.
+    package func beginFile(_ file: DiscoveredFile, runID: Int64) throws(SQLiteError) {
+        try connection.execute("BEGIN IMMEDIATE")
+        let statement = try connection.cachedStatement(
+            sql: """
+                INSERT INTO files (root, path, size, modified_ns, status, run_id) VALUES (?, ?, ?, ?, 'failed', ?)
+                ON CONFLICT (root, path) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns,
+                    run_id = excluded.run_id
+                RETURNING id
+                """
+        )
+        let rows = try statement.rows([
+            .text(file.root), .text(file.relativePath), .integer(file.size), .integer(file.modificationTime),
+            .integer(runID),
+        ])
+        guard case .integer(let id) = rows.first?.first else {
+            throw SQLiteError(code: 1, message: "no id returned for the files row")
+        }
+        currentFileID = id
+        tally = FileTally()
+    }
+
+    /// Stores `records` of the current file; a record already stored counts as a duplicate.
+    package func insert(_ records: [EventRecord]) throws(SQLiteError) {
+        guard let fileID = currentFileID else { preconditionFailure("insert(_:) outside beginFile/finishFile") }
+        for record in records {
+            try bindEvent(record, fileID: fileID)
+            while try insertEvent.step() {}
+            if connection.changes > 0 {
+                tally.newEvents += 1
+            } else {
+                tally.duplicates += 1
+                try checkDuplicate(record)
+            }
+        }
+    }
+
+    /// Completes the current file's row with its outcome and commits the file.
+    package func finishFile(_ file: DiscoveredFile, outcome: FileOutcome) throws(SQLiteError) -> FileTally {
+        guard let fileID = currentFileID else { preconditionFailure("finishFile(_:outcome:) before beginFile") }
+        let warnings = outcome.warnings + tally.conflictingDuplicates
+        try connection.cachedStatement(
+            sql: """
+                UPDATE files SET sha256 = ?, content_sha256 = ?, format = ?, organization_id = ?, account_id = ?,
+                    region = ?, log_date = ?, record_count = ?, event_count = event_count + ?,
+                    duplicate_count = ?, gzip_members = ?, status = ?, reason = ?, damage_offset = ?, warnings = ?
+                WHERE id = ?
+                """
+        ).run([
+            .optionalText(outcome.fileSHA256), .optionalText(outcome.contentSHA256), .optionalText(outcome.format),
+            .optionalText(file.layout.organizationID), .optionalText(file.layout.accountID),
+            .optionalText(file.layout.region), .optionalText(file.layout.date),
+            .integer(Int64(outcome.recordCount)), .integer(Int64(tally.newEvents)), .integer(Int64(tally.duplicates)),
+            outcome.gzipMembers > 0 ? .integer(Int64(outcome.gzipMembers)) : .null, .text(outcome.state.rawValue),
+            .optionalText(outcome.message), outcome.damageOffset.map { .integer(Int64($0)) } ?? .null,
+            warnings.isEmpty ? .null : .text(warnings.joined(separator: "\n")), .integer(fileID),
+        ])
+        try connection.execute("COMMIT")
+        currentFileID = nil
+        return tally
+    }
+
+    /// Abandons the current file's transaction.
+    package func abandonFile() {
+        guard currentFileID != nil else { return }
+        try? connection.execute("ROLLBACK")
+        currentFileID = nil
+    }
+
+    // MARK: - Events
+
+    private func bindEvent(_ record: EventRecord, fileID: Int64) throws(SQLiteError) {
+        insertEvent.reset()
+        try insertEvent.bind(.integer(fileID), at: 1)
+        try insertEvent.bind(.integer(Int64(record.recordIndex)), at: 2)
+        try insertEvent.bind(.integer(Int64(record.byteOffset)), at: 3)
+        try insertEvent.bind(.integer(Int64(record.gzipMember)), at: 4)
+        try insertEvent.bind(.integer(record.duplicateKeys.isEmpty ? 0 : 1), at: 5)
+        let time = record.text(.eventTime).flatMap(EventTime.milliseconds(from:))
+        try insertEvent.bind(time.map { .integer($0) } ?? .null, at: 6)
+        for field in EventField.allCases {
+            try insertEvent.bind(Self.columnValue(record, field), at: Int32(7 + field.rawValue))
+        }
+        try insertEvent.bindText(utf8: record.raw, at: Int32(7 + EventField.allCases.count))
+    }
+
+    private static func columnValue(_ record: EventRecord, _ field: EventField) -> SQLiteValue {
+        guard let value = record[field] else { return .null }
+        if field.isBoolean {
+            return value.boolean.map { .integer($0 ? 1 : 0) } ?? .null
+        }
+        guard let text = value.text else { return .null }
+        // An empty key is no key: it must not join unrelated calls in the session graph.
+        if text.isEmpty && (field == .accessKeyID || field == .issuedAccessKeyID) { return .null }
+        return .text(text)
+    }
+
+    private func checkDuplicate(_ record: EventRecord) throws(SQLiteError) {
+        guard let eventID = record.text(.eventID) else { return }
+        let recipient = record.text(.recipientAccountID) ?? ""
+        let rows = try findEvent.rows([.text(eventID), .text(recipient)])
+        guard case .text(let stored) = rows.first?.first, Array(stored.utf8) != record.raw else { return }
+        tally.conflictingDuplicates.append(
+            "record \(record.recordIndex) has the eventID '\(eventID)' of a stored event but different content "
+                + "(possible tampering); the first copy is kept"
+        )
+    }
+}
+
+@available(*, unavailable)
+extension CaseWriter: Sendable {}
+
+extension SQLiteValue {
+    static func optionalText(_ text: String?) -> SQLiteValue {
+        text.map { .text($0) } ?? .null
+    }
+}

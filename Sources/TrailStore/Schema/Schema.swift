@@ -1,0 +1,112 @@
+import TrailIngest
+
+/// The case database's tables, created and migrated through `PRAGMA user_version`.
+///
+/// The README's "Case database" section documents these tables for analysts; keep the two in
+/// step. Columns are only ever added.
+package enum Schema {
+    /// The version this build writes.
+    package static let version = 1
+
+    /// Creates or upgrades the schema of a writable connection.
+    package static func migrate(_ connection: Connection) throws(SQLiteError) {
+        try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        let rows = try connection.makeStatement(sql: "PRAGMA user_version").rows()
+        guard case .integer(let current) = rows.first?.first else { return }
+        if current > version {
+            throw SQLiteError(
+                code: 1,
+                message: "the case database has schema version \(current); this trailhound reads up to \(version)"
+            )
+        }
+        if current < 1 {
+            try connection.inTransactionTyped { () throws(SQLiteError) in
+                try connection.execute(versionOne)
+                try connection.execute("PRAGMA user_version = 1")
+            }
+        }
+    }
+
+    /// The extracted event columns, in ``EventField`` order.
+    static var eventFieldColumns: String {
+        EventField.allCases.map { field in
+            "    \(field.columnName) \(field.isBoolean ? "INTEGER" : "TEXT")"
+        }.joined(separator: ",\n")
+    }
+
+    private static var versionOne: String {
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            tool_version TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            files_ok INTEGER,
+            files_partial INTEGER,
+            files_failed INTEGER,
+            files_skipped INTEGER,
+            files_unchanged INTEGER,
+            events_new INTEGER,
+            duplicates INTEGER
+        );
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY,
+            root TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ns INTEGER NOT NULL,
+            sha256 TEXT,
+            content_sha256 TEXT,
+            format TEXT,
+            organization_id TEXT,
+            account_id TEXT,
+            region TEXT,
+            log_date TEXT,
+            record_count INTEGER NOT NULL DEFAULT 0,
+            event_count INTEGER NOT NULL DEFAULT 0,
+            duplicate_count INTEGER NOT NULL DEFAULT 0,
+            gzip_members INTEGER,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed', 'skipped')),
+            reason TEXT,
+            damage_offset INTEGER,
+            warnings TEXT,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            UNIQUE (root, path)
+        );
+        CREATE INDEX files_sha256 ON files(sha256);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES files(id),
+            record_index INTEGER NOT NULL,
+            byte_offset INTEGER NOT NULL,
+            gzip_member INTEGER NOT NULL,
+            has_duplicate_keys INTEGER NOT NULL,
+            event_time_ms INTEGER,
+        \(eventFieldColumns),
+            raw TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX events_identity ON events(event_id, ifnull(recipient_account_id, ''));
+        CREATE INDEX events_time ON events(event_time_ms);
+        CREATE INDEX events_access_key ON events(access_key_id);
+        CREATE INDEX events_principal ON events(principal_arn);
+        CREATE INDEX events_name ON events(event_name);
+        CREATE INDEX events_issued_key ON events(issued_access_key_id) WHERE issued_access_key_id IS NOT NULL;
+        CREATE INDEX events_file ON events(file_id);
+        """
+    }
+}
+
+extension Connection {
+    /// A transaction whose body throws only `SQLiteError`.
+    func inTransactionTyped(_ body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            try body()
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}

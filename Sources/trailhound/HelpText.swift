@@ -1,0 +1,67 @@
+/// The text of `--help` and `trailhound help COMMAND`.
+enum HelpText {
+    static let usageLine = "Usage: trailhound <command> [options]"
+
+    static let overview = """
+        trailhound: offline CloudTrail forensics on a dump of a CloudTrail log bucket.
+
+        \(usageLine)
+
+        Commands:
+          ingest   Read a bucket dump (or files) into the case database
+          query    Run read-only SQL on the case database
+          help     Show help for a command
+
+        Options:
+          --help, -h   Show this help
+          --version    Show the version
+
+        See 'trailhound help <command>' for a command's options.
+        """
+
+    private static let ingest = """
+        Usage: trailhound ingest PATH... [--db FILE] [--format text|json] [--jobs N] [--quiet] [--verbose]
+
+        Reads every CloudTrail log file at or below each PATH (a bucket dump folder such as
+        what 'aws s3 sync' leaves, any folder below it, or single files) into the case database.
+        Files are recognised by content, gzip or plain JSON; digest, Insights and notification files
+        are skipped with the reason. Running it again reads only new or changed files.
+
+        Options:
+          --db FILE        Case database (default: trailhound.db in the current folder)
+          --format FORMAT  Summary as 'text' (default) or one 'json' object on stdout
+          --jobs N         Decoding threads (default: the number of processors)
+          --quiet          No progress output
+          --verbose        Also print each file as it is committed
+
+        Each file that cannot be read in full gets one line on stderr: 'path: problem (at byte N)'.
+        Exit status: 0 when every file was read, 1 when some were not (all others are ingested),
+        64 for usage errors.
+        """
+
+    private static let query = """
+        Usage: trailhound query SQL [--db FILE] [--format table|json|csv]
+
+        Runs one SQL statement on the case database, opened read-only. The tables 'events',
+        'files' and 'runs' are described in the README; each event's exact record is in
+        events.raw, e.g. SELECT json_extract(raw, '$.requestParameters') FROM events.
+
+        Options:
+          --db FILE        Case database (default: trailhound.db)
+          --format FORMAT  'table' (default), 'json' (an array of objects keyed by column) or 'csv'
+        """
+
+    static func help(for command: String) -> String? {
+        switch command {
+        case "ingest": ingest
+        case "query": query
+        case "help": overview
+        default: nil
+        }
+    }
+
+    /// The usage line of `command`.
+    static func usage(of command: String) -> String? {
+        help(for: command)?.split(separator: "\n").first.map(String.init)
+    }
+}

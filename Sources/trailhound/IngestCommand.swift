@@ -1,0 +1,76 @@
+import TrailCore
+import TrailIngest
+import TrailReport
+import TrailStore
+
+/// `trailhound ingest PATH...`: reads dumps into the case database.
+struct IngestCommand {
+    enum Format: String {
+        case text, json
+    }
+
+    private var options: CaseIngest.Options
+    private let format: Format
+    private let progressStyle: ProgressReporter.Style
+    private let isVerbose: Bool
+
+    init(arguments: [String]) throws(UsageError) {
+        let list = try ArgumentList(
+            arguments,
+            command: "ingest",
+            options: ["--db", "--format", "--jobs"],
+            flags: ["--quiet", "--verbose"]
+        )
+        guard !list.positionals.isEmpty else {
+            throw UsageError(message: "Missing PATH: give a dump folder or files to ingest", command: "ingest")
+        }
+        options = CaseIngest.Options(paths: list.positionals, databasePath: list.value("--db") ?? "trailhound.db")
+        options.toolVersion = Trailhound.version
+        options.arguments = ["ingest"] + arguments
+        if let jobs = list.value("--jobs") {
+            guard let count = Int(jobs), (1...64).contains(count) else {
+                throw UsageError(message: "Invalid value '\(jobs)' for option '--jobs'", command: "ingest")
+            }
+            options.jobs = count
+        }
+        format = try list.choice("--format", default: .text, command: "ingest")
+        isVerbose = list.has("--verbose")
+        progressStyle =
+            list.has("--quiet") ? .none : (StandardError.isTerminal ? .live : .periodic(intervalSeconds: 5))
+    }
+
+    func run() throws -> Int32 {
+        let reporter = ProgressReporter(style: progressStyle)
+        let summary = try CaseIngest(options: options).run(
+            onStart: { toRead, unchanged in reporter.start(toRead: toRead, unchanged: unchanged) },
+            onFile: { file, outcome, progress in
+                reporter.clearLine()
+                report(file, outcome)
+                reporter.update(progress)
+            }
+        )
+        reporter.clearLine()
+        for problem in summary.problems where problem.records == 0 && problem.reason.hasPrefix("unable to read:") {
+            StandardError.writeLine("\(TerminalText.sanitized(problem.path)): \(problem.reason)")
+        }
+        switch format {
+        case .text: print(IngestReport.text(summary, databasePath: options.databasePath), terminator: "")
+        case .json: print(IngestReport.json(summary, databasePath: options.databasePath), terminator: "")
+        }
+        return summary.hasErrors ? Trailhound.ExitStatus.failure : Trailhound.ExitStatus.success
+    }
+
+    /// One stderr line per file that was not read in full, and per warning, as it happens.
+    private func report(_ file: DiscoveredFile, _ outcome: FileOutcome) {
+        let path = TerminalText.sanitized(file.relativePath)
+        if outcome.state == .failed || outcome.state == .partial, let message = outcome.message {
+            StandardError.writeLine("\(path): \(TerminalText.sanitized(message))")
+        }
+        for warning in outcome.warnings {
+            StandardError.writeLine("\(path): warning: \(TerminalText.sanitized(warning))")
+        }
+        if isVerbose {
+            StandardError.writeLine("\(path): \(outcome.state.rawValue), \(outcome.recordCount) records")
+        }
+    }
+}
