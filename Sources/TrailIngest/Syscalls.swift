@@ -1,14 +1,14 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A system call failure, holding the raw `errno`.
 package struct SystemError: Error, Equatable, Sendable {
     package var code: Int32
 
-    /// The C library's text for the code, e.g. "No such file or directory".
+    /// The C library's text for the code, such as "No such file or directory".
     package var message: String {
         String(cString: strerror(code))
     }

@@ -20,7 +20,12 @@ package enum IngestReport {
             ("elapsedSeconds", .double((summary.elapsedSeconds * 1000).rounded() / 1000)),
             ("failed", .array(summary.problems.map(note))),
             ("skipped", .array(summary.skipped.map(note))),
-            ("warnings", .array(summary.warnings.map { .object([("path", .string($0.path)), ("warning", .string($0.message))]) })),
+            (
+                "warnings",
+                .array(
+                    summary.warnings.map { .object([("path", .string($0.path)), ("warning", .string($0.message))]) }
+                )
+            ),
         ])
         return object.rendered() + "\n"
     }

@@ -31,7 +31,9 @@ final class ProgressReporter {
         case .none:
             return
         case .live:
-            guard progress.elapsedSeconds - lastShown >= 0.1 || progress.filesDone == progress.filesToRead else { return }
+            guard progress.elapsedSeconds - lastShown >= 0.1 || progress.filesDone == progress.filesToRead else {
+                return
+            }
             StandardError.write("\r\u{1B}[K" + line(progress))
             isLineShown = true
         case .periodic(let interval):

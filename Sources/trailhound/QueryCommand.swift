@@ -1,3 +1,5 @@
+import Foundation
+import TrailCore
 import TrailReport
 import TrailStore
 
@@ -18,6 +20,13 @@ struct QueryCommand {
     }
 
     func run() throws -> Int32 {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            StandardError.writeLine(
+                "Error: Unable to open the case database '\(TerminalText.sanitized(databasePath))': no such file; "
+                    + "run 'trailhound ingest' first"
+            )
+            return Trailhound.ExitStatus.failure
+        }
         let result = try QueryRunner.run(sql, databasePath: databasePath)
         print(QueryReport.render(result, as: format), terminator: "")
         return Trailhound.ExitStatus.success

@@ -280,7 +280,10 @@ extension ContentReader {
 
     fileprivate func unrecognisedOutcome(_ file: DiscoveredFile) -> FileOutcome {
         file.isNamedGzip
-            ? FileOutcome(state: .failed, reason: "not gzip data: the name ends in .gz but the gzip magic bytes are missing")
+            ? FileOutcome(
+                state: .failed,
+                reason: "not gzip data: the name ends in .gz but the gzip magic bytes are missing"
+            )
             : FileOutcome(state: .skipped, reason: "not a CloudTrail log file: neither gzip nor JSON")
     }
 

@@ -7,7 +7,9 @@ package struct EventRecord: Sendable {
     package var recordIndex: Int
     /// The offset of the record's first byte in the file's decompressed data.
     package var byteOffset: Int
-    /// The gzip member holding the record, from 0. CloudTrail writes one member per file, and its
+    /// The gzip member holding the record, from 0.
+    ///
+    /// CloudTrail writes one member per file, and its
     /// digest covers only that one, so records from later members are suspect.
     package var gzipMember: Int
     package var values: [ScalarValue?]

@@ -21,7 +21,9 @@ package struct FileOutcome: Sendable {
     package var damageIsInDecompressedData = false
     /// Problems that did not stop the reading: extra gzip members, trailing data, duplicate keys.
     package var warnings: [String] = []
-    /// The content's form: `gzip` or `json`, and the document shape, e.g. `gzip/records`.
+    /// The content's form and the document's shape.
+    ///
+    /// `gzip` or `json`, then the shape, as in `gzip/records` or `json/array`.
     package var format: String?
     /// SHA-256 of the file's bytes, when the whole file could be read.
     package var fileSHA256: String?

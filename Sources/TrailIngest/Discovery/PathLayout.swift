@@ -55,6 +55,7 @@ package struct PathLayout: Equatable, Sendable {
     }
 
     private static func isOrganizationID(_ text: String) -> Bool {
-        text.hasPrefix("o-") && text.count >= 12 && text.dropFirst(2).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        text.hasPrefix("o-") && text.count >= 12
+            && text.dropFirst(2).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
     }
 }

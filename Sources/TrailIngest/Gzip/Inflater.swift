@@ -10,7 +10,9 @@ final class Inflater {
         var consumed: Int
         var produced: Int
         var isMemberEnd: Bool
-        /// zlib's complaint about the data, if it found the data invalid. Output produced before
+        /// zlib's complaint about the data, if it found the data invalid.
+        ///
+        /// Output produced before
         /// the problem (``produced``) is still valid: a CRC failure, for one, comes after it all.
         var corruption: String?
     }
@@ -48,7 +50,9 @@ final class Inflater {
         guard status == Z_OK else { throw .initializationFailed(code: Int(status)) }
     }
 
-    /// Releases zlib's state. Calling it again, or on a stream that never started, does nothing.
+    /// Releases zlib's state.
+    ///
+    /// Calling it again, or on a stream that never started, does nothing.
     func end() {
         guard isInitialized else { return }
         inflateEnd(stream)

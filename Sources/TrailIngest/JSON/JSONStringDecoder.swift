@@ -1,6 +1,8 @@
 /// Resolves the escapes of JSON string content that has already been validated.
 enum JSONStringDecoder {
-    /// Decodes `content` (the bytes between the quotes). Validation happened while scanning, so
+    /// Decodes `content`, the bytes between the quotes.
+    ///
+    /// Validation happened while scanning, so
     /// every escape here is well formed and every surrogate is paired.
     static func decodeValidated(_ content: UnsafeBufferPointer<UInt8>) -> String {
         var output: [UInt8] = []
@@ -87,12 +89,20 @@ enum UTF8Validation {
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE0:
+            length = 3
+            secondRange = 0xA0...0xBF
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xED:
+            length = 3
+            secondRange = 0x80...0x9F
+        case 0xF0:
+            length = 4
+            secondRange = 0x90...0xBF
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        case 0xF4:
+            length = 4
+            secondRange = 0x80...0x8F
         default: throw JSONSyntaxError(.invalidUTF8, at: index)
         }
         guard index + length <= bytes.count, secondRange.contains(bytes[index + 1]) else {

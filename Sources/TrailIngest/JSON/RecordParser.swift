@@ -146,7 +146,9 @@ package struct RecordParser: ~Copyable {
             }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return
+            case UInt8(ascii: "}"):
+                index += 1
+                return
             case let byte: throw JSONSyntaxError(.unexpectedCharacter(byte, expected: "',' or '}'"), at: index)
             }
         }
@@ -167,7 +169,9 @@ package struct RecordParser: ~Copyable {
             }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return
+            case UInt8(ascii: "]"):
+                index += 1
+                return
             case let byte: throw JSONSyntaxError(.unexpectedCharacter(byte, expected: "',' or ']'"), at: index)
             }
         }

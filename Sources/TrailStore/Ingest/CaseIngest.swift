@@ -64,7 +64,12 @@ package struct CaseIngest {
         for failure in discovery.failures {
             summary.countsByState[.failed, default: 0] += 1
             summary.problems.append(
-                .init(path: failure.path, state: .failed, reason: "unable to read: \(failure.error.message)", records: 0)
+                .init(
+                    path: failure.path,
+                    state: .failed,
+                    reason: "unable to read: \(failure.error.message)",
+                    records: 0
+                )
             )
         }
 
@@ -104,7 +109,11 @@ package struct CaseIngest {
         workers.wait()
 
         summary.elapsedSeconds = Self.seconds(since: start)
-        try writer.finishRun(runID, summary: summary, finishedAt: EventTime.iso8601(milliseconds: Self.nowMilliseconds()))
+        try writer.finishRun(
+            runID,
+            summary: summary,
+            finishedAt: EventTime.iso8601(milliseconds: Self.nowMilliseconds())
+        )
         return summary
     }
 

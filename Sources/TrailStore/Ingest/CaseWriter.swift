@@ -30,7 +30,8 @@ package final class CaseWriter {
     package init(connection: Connection) throws(SQLiteError) {
         self.connection = connection
         let columns = EventField.allCases.map(\.columnName)
-        let names = ["file_id", "record_index", "byte_offset", "gzip_member", "has_duplicate_keys", "event_time_ms"]
+        let names =
+            ["file_id", "record_index", "byte_offset", "gzip_member", "has_duplicate_keys", "event_time_ms"]
             + columns + ["raw"]
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insertEvent = try connection.makeStatement(

@@ -50,7 +50,9 @@ package struct IngestSummary: Sendable {
         let reason = outcome.message ?? ""
         switch outcome.state {
         case .failed, .partial:
-            problems.append(FileNote(path: file.relativePath, state: outcome.state, reason: reason, records: outcome.recordCount))
+            problems.append(
+                FileNote(path: file.relativePath, state: outcome.state, reason: reason, records: outcome.recordCount)
+            )
         case .skipped:
             skipped.append(FileNote(path: file.relativePath, state: .skipped, reason: reason, records: 0))
         case .ok:

@@ -1,6 +1,8 @@
 import CSQLite
 
-/// An open SQLite database. It has one owner, and is never shared between threads.
+/// An open SQLite database.
+///
+/// It has one owner, and is never shared between threads.
 ///
 /// Related SQLite documentation: <https://sqlite.org/c3ref/open.html>.
 package final class Connection {
@@ -49,6 +51,15 @@ package final class Connection {
         guard let handle else { return }
         sqlite3_close(handle)
         self.handle = nil
+    }
+
+    /// Finalizes cached statements and closes, returning `sqlite3_close`'s status
+    /// (`SQLITE_BUSY` when a statement outlives the connection).
+    package func closeReportingStatus() throws(SQLiteError) -> Int32 {
+        statements.removeAll()
+        let status = sqlite3_close(try requireHandle())
+        if status == SQLITE_OK { handle = nil }
+        return status
     }
 
     /// Runs one or more SQL statements that return no rows.

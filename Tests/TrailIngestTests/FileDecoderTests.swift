@@ -1,0 +1,117 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TrailIngest
+
+/// Decodes the file at `path`, collecting its records.
+func decodeFile(
+    _ path: String,
+    root: String,
+    configuration: FileDecoder.Configuration = FileDecoder.Configuration()
+) throws -> (FileOutcome, [EventRecord]) {
+    var discovery = Discovery()
+    discovery.add(path: path)
+    let file = try #require(discovery.files.first)
+    var records: [EventRecord] = []
+    let outcome = try FileDecoder(configuration: configuration).decode(file) { records.append($0) }
+    return (outcome, records)
+}
+
+struct FileDecoderTests {
+    private let records = (0..<3).map { RecordText.call(eventID: "event-\($0)") }
+
+    @Test func readsGzipAndHashesTheFileAndItsContent() throws {
+        let folder = try TemporaryDirectory()
+        let text = RecordText.delivery(records)
+        let gzip = Gzip.compress(text)
+        let path = try folder.write(gzip, to: "log.json.gz")
+
+        let (outcome, decoded) = try decodeFile(path, root: folder.path)
+        #expect(outcome.state == .ok)
+        #expect(outcome.format == "gzip/records")
+        #expect(outcome.fileSHA256 == SHA256.hex(of: gzip))
+        #expect(outcome.contentSHA256 == SHA256.hex(of: Array(text.utf8)))
+        #expect(decoded.map { String(decoding: $0.raw, as: UTF8.self) } == records)
+        #expect(decoded.map(\.recordIndex) == [0, 1, 2])
+        #expect(decoded.allSatisfy { $0.gzipMember == 0 })
+    }
+
+    @Test func recognisesGzipByContentNotByName() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write(Gzip.compress(RecordText.delivery(records)), to: "no-extension")
+        let (outcome, decoded) = try decodeFile(path, root: folder.path)
+        #expect(outcome.state == .ok)
+        #expect(decoded.count == 3)
+    }
+
+    @Test func marksRecordsOfASecondMember() throws {
+        let folder = try TemporaryDirectory()
+        let forged = RecordText.call(eventID: "forged")
+        let bytes = Gzip.compress(RecordText.delivery(records)) + Gzip.compress(RecordText.delivery([forged]))
+        let path = try folder.write(bytes, to: "two.json.gz")
+
+        let (outcome, decoded) = try decodeFile(path, root: folder.path)
+        #expect(outcome.state == .ok)
+        #expect(outcome.gzipMembers == 2)
+        #expect(decoded.map(\.gzipMember) == [0, 0, 0, 1])
+        #expect(outcome.contentSHA256 == SHA256.hex(of: Array(RecordText.delivery(records).utf8)))
+        #expect(outcome.warnings.count == 1)
+        #expect(outcome.warnings.first?.contains("second gzip member starts at byte") == true)
+    }
+
+    @Test func warnsAboutTrailingData() throws {
+        let folder = try TemporaryDirectory()
+        let member = Gzip.compress(RecordText.delivery(records))
+        let path = try folder.write(member + Array("junk!".utf8), to: "t.json.gz")
+        let (outcome, decoded) = try decodeFile(path, root: folder.path)
+        #expect(outcome.state == .ok)
+        #expect(decoded.count == 3)
+        #expect(
+            outcome.warnings == [
+                "5 bytes of data that is not gzip follow the gzip data at byte \(member.count); "
+                    + "CloudTrail's digest does not cover them (possible tampering)"
+            ]
+        )
+        #expect(outcome.fileSHA256 == SHA256.hex(of: member + Array("junk!".utf8)))
+    }
+
+    @Test func stopsAtTheDecompressionLimit() throws {
+        let folder = try TemporaryDirectory()
+        let big = RecordText.delivery((0..<200).map { RecordText.call(eventID: "e\($0)") })
+        let path = try folder.write(Gzip.compress(big), to: "bomb.json.gz")
+        var configuration = FileDecoder.Configuration()
+        configuration.maximumDecompressedSize = 10_000
+        configuration.chunkSize = 4_096
+        let (outcome, decoded) = try decodeFile(path, root: folder.path, configuration: configuration)
+        #expect(outcome.state == .partial)
+        #expect(outcome.reason == "the decompressed data exceeds the limit of 10000 bytes")
+        #expect(!decoded.isEmpty && decoded.count < 200)
+    }
+
+    @Test func streamsAFileMuchLargerThanItsChunks() throws {
+        let folder = try TemporaryDirectory()
+        let many = (0..<5_000).map { RecordText.call(eventID: "id-\($0)") }
+        let path = try folder.write(Gzip.compress(RecordText.delivery(many)), to: "big.json.gz")
+        var configuration = FileDecoder.Configuration()
+        configuration.chunkSize = 1_000
+        let (outcome, decoded) = try decodeFile(path, root: folder.path, configuration: configuration)
+        #expect(outcome.state == .ok)
+        #expect(decoded.count == 5_000)
+        #expect(decoded.last.map { String(decoding: $0.raw, as: UTF8.self) } == many.last)
+    }
+
+    @Test func skipsFilesThatAreNotLogs() throws {
+        let folder = try TemporaryDirectory()
+        let notes = try folder.write("hello", to: "notes.txt")
+        let digest = try folder.write(
+            Gzip.compress(#"{"digestStartTime":"x"}"#),
+            to: "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/02/d.json.gz"
+        )
+        let array = try folder.write("[]", to: "empty-array.json")
+        #expect(try decodeFile(notes, root: folder.path).0.reason == "not a CloudTrail log file: neither gzip nor JSON")
+        #expect(try decodeFile(digest, root: folder.path).0.reason == "CloudTrail digest file")
+        #expect(try decodeFile(array, root: folder.path).0.reason == "an empty JSON array")
+        #expect(try decodeFile(array, root: folder.path).0.state == .skipped)
+    }
+}
