@@ -35,6 +35,27 @@ package final class SHA256 {
         }.joined()
     }
 
+    /// The hex SHA-256 of the file at `path`, read in chunks.
+    package static func hex(ofFileAt path: String) throws(SystemError) -> String {
+        let file = try ReadOnlyFile(path: path)
+        let hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        while true {
+            var count = 0
+            var failure: SystemError?
+            buffer.withUnsafeMutableBytes { bytes in
+                do throws(SystemError) {
+                    count = try file.read(into: bytes)
+                    hasher.update(UnsafeRawBufferPointer(rebasing: bytes.prefix(count)))
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+            if count == 0 { return hasher.finalizeHex() }
+        }
+    }
+
     /// The hex SHA-256 of `bytes`.
     package static func hex(of bytes: some Sequence<UInt8>) -> String {
         let hasher = SHA256()

@@ -158,6 +158,23 @@ struct CaseIngestTests {
         #expect(try queryInteger("SELECT count(*) FROM events", database: database) == 289)
     }
 
+    @Test func skipsACopyOfAnIngestedFileWithoutReadingItAgain() throws {
+        let folder = try TemporaryDirectory()
+        let database = folder.file("case.db")
+        let bytes = Gzip.compress(RecordText.delivery([RecordText.call(eventID: "copied")]))
+        try folder.write(bytes, to: "first/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/a.json.gz")
+        try folder.write(bytes, to: "second/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/a.json.gz")
+        try ingest([folder.file("first")], into: database)
+        let second = try ingest([folder.file("second")], into: database)
+        #expect(second.recordsRead == 0)
+        #expect(
+            second.skipped.map(\.reason) == [
+                "same content as 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/a.json.gz', already ingested"
+            ]
+        )
+        #expect(try queryInteger("SELECT count(*) FROM files WHERE sha256 IS NOT NULL", database: database) == 2)
+    }
+
     @Test func retriesDamagedFilesAndKeepsTheirGoodRecords() throws {
         let folder = try TemporaryDirectory()
         let database = folder.file("case.db")

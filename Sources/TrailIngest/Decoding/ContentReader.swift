@@ -18,26 +18,29 @@ struct ContentReader: ~Copyable {
     }
 
     /// Reads the whole file and returns what happened to it.
-    mutating func read(_ file: DiscoveredFile, sink: (EventRecord) throws -> Void) throws -> FileOutcome {
-        var chunk = [UInt8](repeating: 0, count: configuration.chunkSize)
+    mutating func read(
+        _ file: DiscoveredFile,
+        buffers: DecodingBuffers,
+        sink: (EventRecord) throws -> Void
+    ) throws -> FileOutcome {
         fileSize = Int(file.size)
         do {
-            let count = try fill(&chunk)
+            let count = try fill(&buffers.input)
             guard count > 0 else { return emptyOutcome(file) }
-            switch Sniffer.kind(of: chunk.prefix(count)) {
+            switch Sniffer.kind(of: buffers.input.prefix(count)) {
             case .gzip:
                 outcome.format = "gzip"
-                try inflateAll(first: &chunk, count: count, sink: sink)
+                try inflateAll(buffers, count: count, sink: sink)
             case .json:
                 outcome.format = "json"
-                try passThrough(first: &chunk, count: count, sink: sink)
+                try passThrough(first: &buffers.input, count: count, sink: sink)
             case .other:
                 return unrecognisedOutcome(file)
             }
             try finishDocument()
         } catch let damage as FileDecoder.Damage {
             record(damage)
-            if !isAtEnd { try? hashRemainder(&chunk) }
+            if !isAtEnd { try? hashRemainder(&buffers.input) }
         }
         return finalOutcome()
     }
@@ -88,13 +91,14 @@ struct ContentReader: ~Copyable {
     // MARK: - Gzip
 
     private mutating func inflateAll(
-        first chunk: inout [UInt8],
+        _ buffers: DecodingBuffers,
         count firstCount: Int,
         sink: (EventRecord) throws -> Void
     ) throws {
-        let inflater = Inflater()
-        do { try inflater.start() } catch { throw FileDecoder.Damage(reason: "unable to start zlib", offset: nil) }
-        var output = [UInt8](repeating: 0, count: configuration.chunkSize)
+        let inflater: Inflater
+        do { inflater = try buffers.freshInflater() } catch {
+            throw FileDecoder.Damage(reason: "unable to start zlib", offset: nil)
+        }
         var count = firstCount
         var isInMember = true
         var chunkStart = 0
@@ -102,15 +106,15 @@ struct ContentReader: ~Copyable {
             var position = 0
             while position < count {
                 if !isInMember {
-                    guard try beginMember(chunk, at: position, count: count, inflater: inflater) else {
+                    guard try beginMember(buffers.input, at: position, count: count, inflater: inflater) else {
                         compressedOffset = chunkStart + count
-                        try hashRemainder(&chunk)
+                        try hashRemainder(&buffers.input)
                         return
                     }
                     isInMember = true
                 }
-                let step = inflateStep(inflater, chunk, from: position, to: count, into: &output)
-                try deliver(output, count: step.produced, sink: sink)
+                let step = inflateStep(inflater, buffers.input, from: position, to: count, into: &buffers.output)
+                try deliver(buffers.output, count: step.produced, sink: sink)
                 if let corruption = step.corruption {
                     throw Self.damage(corruption, at: chunkStart + position, consumed: step.consumed, member: member)
                 }
@@ -124,7 +128,7 @@ struct ContentReader: ~Copyable {
                 }
             }
             chunkStart += count
-            count = try fill(&chunk)
+            count = try fill(&buffers.input)
         }
         if isInMember {
             throw FileDecoder.Damage(reason: "gzip data is truncated", offset: compressedOffset)

@@ -23,7 +23,7 @@ package struct FileDecoder: Sendable {
         var isInDecompressedData = false
     }
 
-    private let configuration: Configuration
+    package let configuration: Configuration
 
     package init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -31,8 +31,16 @@ package struct FileDecoder: Sendable {
 
     /// Decodes `file`, calling `sink` with each record in order.
     ///
+    /// - Parameters:
+    ///   - file: The file to read.
+    ///   - buffers: Memory to reuse across files on one thread; fresh buffers when `nil`.
+    ///   - sink: Receives each record as soon as it is complete.
     /// - Throws: Only what `sink` throws; problems with the file are in the outcome.
-    package func decode(_ file: DiscoveredFile, sink: (EventRecord) throws -> Void) throws -> FileOutcome {
+    package func decode(
+        _ file: DiscoveredFile,
+        buffers: DecodingBuffers? = nil,
+        sink: (EventRecord) throws -> Void
+    ) throws -> FileOutcome {
         switch file.layout.area {
         case .digests: return FileOutcome(state: .skipped, reason: "CloudTrail digest file")
         case .insights: return FileOutcome(state: .skipped, reason: "CloudTrail Insights file")
@@ -45,6 +53,7 @@ package struct FileDecoder: Sendable {
             return FileOutcome(state: .failed, reason: "unable to open the file: \(error.message)")
         }
         var reader = ContentReader(input: input, configuration: configuration)
-        return try reader.read(file, sink: sink)
+        let buffers = buffers ?? DecodingBuffers(chunkSize: configuration.chunkSize)
+        return try reader.read(file, buffers: buffers, sink: sink)
     }
 }

@@ -87,10 +87,11 @@ package struct CaseIngest {
         onStart(toRead.count, summary.unchangedFiles)
 
         let queue = WorkQueue(fileCount: toRead.count, window: options.jobs * 4, bytesPerFile: options.bytesPerFile)
-        let workers = startWorkers(files: toRead, queue: queue)
+        let workers = startWorkers(files: toRead, queue: queue, knownContent: try writer.completeFilesByHash())
         do {
             for (index, file) in toRead.enumerated() {
                 let outcome = try write(file, index: index, runID: runID, writer: writer, queue: queue, into: &summary)
+                try writer.commit()
                 let progress = Progress(
                     filesDone: index + 1,
                     filesToRead: toRead.count,
@@ -100,9 +101,10 @@ package struct CaseIngest {
                 )
                 onFile(file, outcome, progress)
             }
+            try writer.commit(force: true)
         } catch {
             queue.cancel()
-            writer.abandonFile()
+            writer.rollBack()
             workers.wait()
             throw error
         }
@@ -148,14 +150,24 @@ package struct CaseIngest {
 
     // MARK: - Decoding
 
-    private func startWorkers(files: [DiscoveredFile], queue: WorkQueue) -> DispatchGroup {
+    private func startWorkers(
+        files: [DiscoveredFile],
+        queue: WorkQueue,
+        knownContent: CaseWriter.KnownContent
+    ) -> DispatchGroup {
         let group = DispatchGroup()
         let decoder = FileDecoder(configuration: options.decoder)
         let batchSize = options.batchSize
         for _ in 0..<min(options.jobs, max(files.count, 1)) {
             group.enter()
             let thread = Thread {
-                Self.decodeFiles(files, queue: queue, decoder: decoder, batchSize: batchSize)
+                Self.decodeFiles(
+                    files,
+                    queue: queue,
+                    decoder: decoder,
+                    batchSize: batchSize,
+                    knownContent: knownContent
+                )
                 group.leave()
             }
             thread.stackSize = 8 << 20
@@ -164,12 +176,23 @@ package struct CaseIngest {
         return group
     }
 
-    private static func decodeFiles(_ files: [DiscoveredFile], queue: WorkQueue, decoder: FileDecoder, batchSize: Int) {
+    private static func decodeFiles(
+        _ files: [DiscoveredFile],
+        queue: WorkQueue,
+        decoder: FileDecoder,
+        batchSize: Int,
+        knownContent: CaseWriter.KnownContent
+    ) {
+        let buffers = DecodingBuffers(chunkSize: decoder.configuration.chunkSize)
         while let index = queue.claim() {
+            if let copy = copyOfIngestedFile(files[index], knownContent: knownContent) {
+                guard (try? queue.put(.finished(copy), for: index)) != nil else { return }
+                continue
+            }
             var batch: [EventRecord] = []
             var batchBytes = 0
             do {
-                let outcome = try decoder.decode(files[index]) { record in
+                let outcome = try decoder.decode(files[index], buffers: buffers) { record in
                     batch.append(record)
                     batchBytes += record.raw.count
                     if batch.count >= batchSize {
@@ -184,6 +207,23 @@ package struct CaseIngest {
                 return
             }
         }
+    }
+
+    /// Recognises a file whose bytes equal those of a file already read in full.
+    ///
+    /// Such a copy (a dump synced again into another folder) is skipped rather than decoded
+    /// again. Only files whose size matches some ingested file are hashed, so a first ingest
+    /// pays nothing for this.
+    private static func copyOfIngestedFile(
+        _ file: DiscoveredFile,
+        knownContent: CaseWriter.KnownContent
+    ) -> FileOutcome? {
+        guard knownContent.sizes.contains(file.size), let hash = try? SHA256.hex(ofFileAt: file.path),
+            let original = knownContent.pathsByHash[hash]
+        else { return nil }
+        var outcome = FileOutcome(state: .skipped, reason: "same content as '\(original)', already ingested")
+        outcome.fileSHA256 = hash
+        return outcome
     }
 
     // MARK: - Time

@@ -2,14 +2,22 @@ import TrailIngest
 
 /// The only writer of a case database: runs, files and their events.
 ///
-/// Each file is written in one transaction together with its `files` row, so a database left by
-/// an interrupted ingest holds whole files only, and a rerun completes it exactly.
+/// A file's events are written in the same transaction as its `files` row, and transactions end
+/// only between files, so a database left by an interrupted ingest holds whole files only, and a
+/// rerun completes it exactly. Small files share a transaction: one commit per file would
+/// spend most of an ingest rewriting the same index pages into the WAL.
 package final class CaseWriter {
     /// A file the database already knows, for deciding whether to read it again.
     package struct KnownFile: Sendable {
         package var size: Int64
         package var modificationTime: Int64
         package var state: FileState
+    }
+
+    /// Content already ingested: the sizes (a cheap first test) and a path for each hash.
+    package struct KnownContent: Sendable {
+        package var sizes: Set<Int64> = []
+        package var pathsByHash: [String: String] = [:]
     }
 
     /// What writing one file's records did.
@@ -25,6 +33,14 @@ package final class CaseWriter {
     private let findEvent: Statement
     private var currentFileID: Int64?
     private var tally = FileTally()
+    private var isInTransaction = false
+    private var eventsSinceCommit = 0
+    private var filesSinceCommit = 0
+
+    /// Events after which the open transaction is committed at the next file boundary.
+    package var eventsPerCommit = 20_000
+    /// Files after which the open transaction is committed at the next file boundary.
+    package var filesPerCommit = 256
 
     /// Opens the writer over a migrated connection.
     package init(connection: Connection) throws(SQLiteError) {
@@ -82,6 +98,23 @@ package final class CaseWriter {
         return known
     }
 
+    /// The files read in full so far, by the SHA-256 of their bytes, for recognising a copy of
+    /// one under another path without decoding it again.
+    package func completeFilesByHash() throws(SQLiteError) -> KnownContent {
+        let rows = try connection.makeStatement(
+            sql: "SELECT sha256, size, path FROM files WHERE status = 'ok' AND sha256 IS NOT NULL"
+        ).rows()
+        var known = KnownContent()
+        for row in rows {
+            guard case .text(let hash) = row[0], case .integer(let size) = row[1], case .text(let path) = row[2] else {
+                continue
+            }
+            known.sizes.insert(size)
+            known.pathsByHash[hash] = path
+        }
+        return known
+    }
+
     /// The key ``knownFiles()`` uses for a file.
     package static func key(root: String, path: String) -> String {
         root + "\u{0}" + path
@@ -91,7 +124,11 @@ package final class CaseWriter {
 
     /// Starts the transaction for `file` and reserves its `files` row.
     package func beginFile(_ file: DiscoveredFile, runID: Int64) throws(SQLiteError) {
-        try connection.execute("BEGIN IMMEDIATE")
+        precondition(currentFileID == nil, "beginFile(_:runID:) while another file is open")
+        if !isInTransaction {
+            try connection.execute("BEGIN IMMEDIATE")
+            isInTransaction = true
+        }
         let statement = try connection.cachedStatement(
             sql: """
                 INSERT INTO files (root, path, size, modified_ns, status, run_id) VALUES (?, ?, ?, ?, 'failed', ?)
@@ -117,6 +154,7 @@ package final class CaseWriter {
         for record in records {
             try bindEvent(record, fileID: fileID)
             while try insertEvent.step() {}
+            eventsSinceCommit += 1
             if connection.changes > 0 {
                 tally.newEvents += 1
             } else {
@@ -126,7 +164,8 @@ package final class CaseWriter {
         }
     }
 
-    /// Completes the current file's row with its outcome and commits the file.
+    /// Completes the current file's row with its outcome; the file is committed at the next
+    /// ``commit(force:)`` that is due.
     package func finishFile(_ file: DiscoveredFile, outcome: FileOutcome) throws(SQLiteError) -> FileTally {
         guard let fileID = currentFileID else { preconditionFailure("finishFile(_:outcome:) before beginFile") }
         let warnings = outcome.warnings + tally.conflictingDuplicates
@@ -146,15 +185,27 @@ package final class CaseWriter {
             .optionalText(outcome.message), outcome.damageOffset.map { .integer(Int64($0)) } ?? .null,
             warnings.isEmpty ? .null : .text(warnings.joined(separator: "\n")), .integer(fileID),
         ])
-        try connection.execute("COMMIT")
         currentFileID = nil
+        filesSinceCommit += 1
         return tally
     }
 
-    /// Abandons the current file's transaction.
-    package func abandonFile() {
-        guard currentFileID != nil else { return }
+    /// Commits the finished files when enough have gathered, or always with `force`.
+    package func commit(force: Bool = false) throws(SQLiteError) {
+        precondition(currentFileID == nil, "commit(force:) inside a file")
+        guard isInTransaction, force || eventsSinceCommit >= eventsPerCommit || filesSinceCommit >= filesPerCommit
+        else { return }
+        try connection.execute("COMMIT")
+        isInTransaction = false
+        eventsSinceCommit = 0
+        filesSinceCommit = 0
+    }
+
+    /// Abandons the open transaction: the files since the last commit are not recorded.
+    package func rollBack() {
+        guard isInTransaction else { return }
         try? connection.execute("ROLLBACK")
+        isInTransaction = false
         currentFileID = nil
     }
 
