@@ -30,15 +30,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
-            name: "TrailReport",
+            name: "TrailAnalysis",
             dependencies: ["TrailCore", "TrailIngest", "TrailStore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TrailReport",
+            dependencies: ["TrailCore", "TrailIngest", "TrailStore", "TrailAnalysis"],
             swiftSettings: strictSettings
         ),
 
         // MARK: - Executable
         .executableTarget(
             name: "trailhound",
-            dependencies: ["TrailCore", "TrailIngest", "TrailStore", "TrailReport"],
+            dependencies: ["TrailCore", "TrailIngest", "TrailStore", "TrailAnalysis", "TrailReport"],
             swiftSettings: strictSettings
         ),
 
@@ -57,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "TrailStoreTests",
             dependencies: ["TrailStore", "TrailIngest", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TrailAnalysisTests",
+            dependencies: ["TrailAnalysis", "TrailStore", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -45,6 +45,11 @@ struct ArgumentList {
         values[option]?.last
     }
 
+    /// Every value given for a repeatable `option`, in order.
+    func values(_ option: String) -> [String] {
+        values[option] ?? []
+    }
+
     func has(_ flag: String) -> Bool {
         flags.contains(flag)
     }

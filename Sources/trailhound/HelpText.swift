@@ -10,6 +10,8 @@ enum HelpText {
         Commands:
           ingest   Read a bucket dump (or files) into the case database
           query    Run read-only SQL on the case database
+          sessions List every set of temporary credentials and who obtained it
+          chain    Show the lineage of a session or principal as a tree
           help     Show help for a command
 
         Options:
@@ -51,10 +53,39 @@ enum HelpText {
           --format FORMAT  'table' (default), 'json' (an array of objects keyed by column) or 'csv'
         """
 
+    private static let sessions = """
+        Usage: trailhound sessions [--db FILE] [--account ID] [--role ARN] [--principal ARN|KEY]... [--from T] [--to T] [--format table|json]
+
+        Lists every set of temporary credentials seen in the case database: how it was issued
+        (AssumeRole*, GetSessionToken, GetFederationToken, console sign-in), by whom, its parent
+        credentials and the origin principal at the root of its chain, and what was done with it.
+
+        Options:
+          --account ID       Sessions in this account
+          --role ARN         Sessions of this role
+          --principal X      Sessions obtained by this ARN or access key, and every session derived
+                             from them (repeatable)
+          --from, --to T     Sessions active in this window (YYYY-MM-DD or ISO 8601, UTC)
+          --format FORMAT    'table' (default) or 'json' (the documented contract)
+        """
+
+    private static let chain = """
+        Usage: trailhound chain KEY|SESSION-ARN|PRINCIPAL-ARN [--db FILE] [--format tree|json]
+
+        Shows the lineage from the origin principal down to the session, and every session started
+        from it, transitively. Given a principal (an IAM user, a role, a key), shows every chain it
+        started.
+
+        Options:
+          --format FORMAT    'tree' (default) or 'json' ({ancestors, session, descendants})
+        """
+
     static func help(for command: String) -> String? {
         switch command {
         case "ingest": ingest
         case "query": query
+        case "sessions": sessions
+        case "chain": chain
         case "help": overview
         default: nil
         }

@@ -1,3 +1,4 @@
+import TrailAnalysis
 import TrailCore
 import TrailIngest
 import TrailReport
@@ -50,6 +51,9 @@ struct IngestCommand {
             }
         )
         reporter.clearLine()
+        if summary.newEvents > 0 {
+            try SessionStore.rebuild(databasePath: options.databasePath)
+        }
         for problem in summary.problems where problem.records == 0 && problem.reason.hasPrefix("unable to read:") {
             StandardError.writeLine("\(TerminalText.sanitized(problem.path)): \(problem.reason)")
         }

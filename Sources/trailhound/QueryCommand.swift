@@ -1,5 +1,3 @@
-import Foundation
-import TrailCore
 import TrailReport
 import TrailStore
 
@@ -20,13 +18,7 @@ struct QueryCommand {
     }
 
     func run() throws -> Int32 {
-        guard FileManager.default.fileExists(atPath: databasePath) else {
-            StandardError.writeLine(
-                "Error: Unable to open the case database '\(TerminalText.sanitized(databasePath))': no such file; "
-                    + "run 'trailhound ingest' first"
-            )
-            return Trailhound.ExitStatus.failure
-        }
+        try DatabaseFile.requireExisting(databasePath)
         let result = try QueryRunner.run(sql, databasePath: databasePath)
         print(QueryReport.render(result, as: format), terminator: "")
         return Trailhound.ExitStatus.success

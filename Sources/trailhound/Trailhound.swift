@@ -28,6 +28,10 @@ enum Trailhound {
                 return try IngestCommand(arguments: rest).run()
             case "query":
                 return try QueryCommand(arguments: rest).run()
+            case "sessions":
+                return try SessionsCommand(arguments: rest).run()
+            case "chain":
+                return try ChainCommand(arguments: rest).run()
             default:
                 throw UsageError(message: "Unknown command '\(first)'", command: nil)
             }

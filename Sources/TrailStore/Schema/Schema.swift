@@ -6,7 +6,7 @@ import TrailIngest
 /// step. Columns are only ever added.
 package enum Schema {
     /// The version this build writes.
-    package static let version = 1
+    package static let version = 2
 
     /// Creates or upgrades the schema of a writable connection.
     package static func migrate(_ connection: Connection) throws(SQLiteError) {
@@ -27,10 +27,10 @@ package enum Schema {
                 message: "the case database has schema version \(current); this trailhound reads up to \(version)"
             )
         }
-        if current < 1 {
+        for (target, sql) in [(1, versionOne), (2, versionTwo)] where current < target {
             try connection.inTransactionTyped { () throws(SQLiteError) in
-                try connection.execute(versionOne)
-                try connection.execute("PRAGMA user_version = 1")
+                try connection.execute(sql)
+                try connection.execute("PRAGMA user_version = \(target)")
             }
         }
     }
@@ -41,6 +41,30 @@ package enum Schema {
             "    \(field.columnName) \(field.isBoolean ? "INTEGER" : "TEXT")"
         }.joined(separator: ",\n")
     }
+
+    /// The session graph, rebuilt from the events after each ingest that adds some.
+    private static let versionTwo = """
+        CREATE TABLE sessions (
+            access_key_id TEXT PRIMARY KEY,
+            parent_access_key_id TEXT,
+            kind TEXT,
+            role_arn TEXT,
+            session_arn TEXT,
+            account_id TEXT,
+            assumed_by_arn TEXT,
+            assumed_by_access_key_id TEXT,
+            origin_arn TEXT,
+            issued_at TEXT,
+            first_event_time TEXT,
+            last_event_time TEXT,
+            chain_depth INTEGER NOT NULL,
+            document TEXT NOT NULL
+        );
+        CREATE INDEX sessions_parent ON sessions(parent_access_key_id);
+        CREATE INDEX sessions_session_arn ON sessions(session_arn);
+        CREATE INDEX sessions_origin_arn ON sessions(origin_arn);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
 
     private static var versionOne: String {
         """

@@ -1,0 +1,188 @@
+import Foundation
+import TrailCore
+import TrailStore
+
+/// Keeps the session graph in the case database and answers questions about it.
+///
+/// The graph is derived data: it is rebuilt whenever the events have changed since it was
+/// built, so a database from any ingest answers correctly.
+package struct SessionStore {
+    /// Filters of `trailhound sessions`.
+    package struct Filter: Sendable {
+        package var accountID: String?
+        package var roleARN: String?
+        /// An ARN or access key: sessions obtained by it or derived from them.
+        package var principal: [String] = []
+        /// ISO 8601 bounds on the session's activity (or issue time when it made no call).
+        package var from: String?
+        package var to: String?
+
+        package init() {}
+    }
+
+    private let connection: Connection
+
+    /// Opens the graph of the database at `path`, rebuilding it when it is out of date.
+    package init(databasePath: String) throws(SQLiteError) {
+        connection = try Connection(path: databasePath)
+        try Schema.migrate(connection)
+        if try isStale() { try rebuild() }
+    }
+
+    /// Rebuilds the graph of the database at `path` from its events.
+    ///
+    /// - Returns: The number of sessions.
+    @discardableResult
+    package static func rebuild(databasePath: String) throws(SQLiteError) -> Int {
+        let connection = try Connection(path: databasePath)
+        try Schema.migrate(connection)
+        return try SessionStore(connection: connection).rebuild()
+    }
+
+    private init(connection: Connection) {
+        self.connection = connection
+    }
+
+    // MARK: - Building
+
+    private func eventsStamp() throws(SQLiteError) -> String {
+        let rows = try connection.makeStatement(sql: "SELECT count(*), ifnull(max(id), 0) FROM events").rows()
+        return rows.first.map { "\($0[0].integer ?? 0)/\($0[1].integer ?? 0)" } ?? "0/0"
+    }
+
+    private func isStale() throws(SQLiteError) -> Bool {
+        let rows = try connection.makeStatement(sql: "SELECT value FROM meta WHERE key = 'sessions_built_for'").rows()
+        return rows.first?.first?.text != (try eventsStamp())
+    }
+
+    @discardableResult
+    private func rebuild() throws(SQLiteError) -> Int {
+        let evidence = try SessionEvidence.load(from: connection)
+        var builder = SessionGraphBuilder(evidence: evidence)
+        let sessions = builder.build()
+        let stamp = try eventsStamp()
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            try connection.execute("DELETE FROM sessions")
+            let insert = try connection.makeStatement(
+                sql: """
+                    INSERT INTO sessions (access_key_id, parent_access_key_id, kind, role_arn, session_arn,
+                        account_id, assumed_by_arn, assumed_by_access_key_id, origin_arn, issued_at,
+                        first_event_time, last_event_time, chain_depth, document)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
+            for session in sessions {
+                try insert.run(Self.row(for: session))
+            }
+            try connection.makeStatement(sql: "INSERT OR REPLACE INTO meta VALUES ('sessions_built_for', ?)")
+                .run([.text(stamp)])
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        return sessions.count
+    }
+
+    private static func row(for session: Session) -> [SQLiteValue] {
+        let texts: [String?] = [
+            session.accessKeyId, session.parentAccessKeyId, session.kind, session.roleArn, session.sessionArn,
+            session.accountId, session.assumedBy.arn, session.assumedBy.accessKeyId, session.origin.arn,
+            session.issuedAt, session.firstEventTime, session.lastEventTime,
+        ]
+        return texts.map { $0.map { .text($0) } ?? .null } + [
+            .integer(Int64(session.chainDepth)), .text(session.jsonValue.rendered()),
+        ]
+    }
+
+    // MARK: - Reading
+
+    /// The sessions matching `filter`, in graph order (issue time, then key).
+    package func sessions(matching filter: Filter) throws -> [Session] {
+        var clauses: [String] = []
+        var values: [SQLiteValue] = []
+        if let account = filter.accountID {
+            clauses.append("account_id = ?")
+            values.append(.text(account))
+        }
+        if let role = filter.roleARN {
+            clauses.append("role_arn = ?")
+            values.append(.text(role))
+        }
+        if let from = filter.from {
+            clauses.append("coalesce(last_event_time, issued_at) >= ?")
+            values.append(.text(from))
+        }
+        if let to = filter.to {
+            clauses.append("coalesce(first_event_time, issued_at) <= ?")
+            values.append(.text(to))
+        }
+        if !filter.principal.isEmpty {
+            let keys = try subtreeKeys(of: filter.principal)
+            clauses.append("access_key_id IN (SELECT value FROM json_each(?))")
+            values.append(.text(JSONValue.array(keys.map { .string($0) }).rendered()))
+        }
+        let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return try load(sql: "SELECT document FROM sessions \(condition) ORDER BY rowid", values)
+    }
+
+    /// The session with `key`, if the graph has one.
+    package func session(withKey key: String) throws -> Session? {
+        try load(sql: "SELECT document FROM sessions WHERE access_key_id = ?", [.text(key)]).first
+    }
+
+    /// The sessions whose ARN is `arn` (several when a session name was reused).
+    package func sessions(withARN arn: String) throws -> [Session] {
+        try load(sql: "SELECT document FROM sessions WHERE session_arn = ? ORDER BY rowid", [.text(arn)])
+    }
+
+    /// The sessions started with credentials `key`.
+    package func children(of key: String) throws -> [Session] {
+        try load(sql: "SELECT document FROM sessions WHERE parent_access_key_id = ? ORDER BY rowid", [.text(key)])
+    }
+
+    /// Sessions at the root of a chain whose issuer or origin is the principal `arn` or key.
+    package func rootSessions(ofPrincipal principal: String) throws -> [Session] {
+        try load(
+            sql: """
+                SELECT document FROM sessions
+                WHERE parent_access_key_id IS NULL
+                    AND (origin_arn = ?1 OR assumed_by_arn = ?1 OR assumed_by_access_key_id = ?1)
+                ORDER BY rowid
+                """,
+            [.text(principal)]
+        )
+    }
+
+    private func subtreeKeys(of principals: [String]) throws -> [String] {
+        var keys: [String] = []
+        var pending: [String] = []
+        for principal in principals {
+            let direct = try load(
+                sql: """
+                    SELECT document FROM sessions
+                    WHERE access_key_id = ?1 OR session_arn = ?1 OR origin_arn = ?1 OR assumed_by_arn = ?1
+                        OR assumed_by_access_key_id = ?1
+                    """,
+                [.text(principal)]
+            )
+            pending += direct.map(\.accessKeyId)
+        }
+        var seen: Set<String> = []
+        while let key = pending.popLast() {
+            guard seen.insert(key).inserted else { continue }
+            keys.append(key)
+            pending += try children(of: key).map(\.accessKeyId)
+        }
+        return keys
+    }
+
+    private func load(sql: String, _ values: [SQLiteValue]) throws -> [Session] {
+        let decoder = JSONDecoder()
+        return try connection.makeStatement(sql: sql).rows(values).compactMap { row in
+            guard let document = row.first?.text else { return nil }
+            return try decoder.decode(Session.self, from: Data(document.utf8))
+        }
+    }
+}
