@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailAnalysisTests",
-            dependencies: ["TrailAnalysis", "TrailStore", "TestSupport"],
+            dependencies: ["TrailAnalysis", "TrailCore", "TrailStore", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
