@@ -12,6 +12,7 @@ enum HelpText {
           query    Run read-only SQL on the case database
           sessions List every set of temporary credentials and who obtained it
           chain    Show the lineage of a session or principal as a tree
+          isolate  Plan the containment of principals and everything derived from them
           help     Show help for a command
 
         Options:
@@ -80,12 +81,29 @@ enum HelpText {
           --format FORMAT    'tree' (default) or 'json' ({ancestors, session, descendants})
         """
 
+    private static let isolate = """
+        Usage: trailhound isolate ARN|KEY... [--db FILE] [--token-issue-time T] [--sns-topic ARN] [--format sh|json|md]
+
+        Prints the containment plan for the named principals, sessions or access keys and for every
+        session derived from them: AWSDenyAll and deactivated keys for IAM users, a policy revoking
+        older sessions for roles, Identity Center users to disable, root and instance steps, the
+        principals the attacker created, and the EventBridge rule that alerts when containment is
+        applied. Also reports containment already applied in the logs and whether it held.
+
+        Options:
+          --token-issue-time T  Revoke role sessions issued before T (default: now)
+          --sns-topic ARN       The SNS topic for the containment alert
+          --format FORMAT       'sh' (default: a script for review that runs nothing without --apply),
+                                'json' (the documented contract) or 'md'
+        """
+
     static func help(for command: String) -> String? {
         switch command {
         case "ingest": ingest
         case "query": query
         case "sessions": sessions
         case "chain": chain
+        case "isolate": isolate
         case "help": overview
         default: nil
         }

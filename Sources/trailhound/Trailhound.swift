@@ -32,6 +32,8 @@ enum Trailhound {
                 return try SessionsCommand(arguments: rest).run()
             case "chain":
                 return try ChainCommand(arguments: rest).run()
+            case "isolate":
+                return try IsolateCommand(arguments: rest).run()
             default:
                 throw UsageError(message: "Unknown command '\(first)'", command: nil)
             }

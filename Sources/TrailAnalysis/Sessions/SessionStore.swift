@@ -12,6 +12,8 @@ package struct SessionStore {
         package var accountID: String?
         package var roleARN: String?
         /// An ARN or access key: sessions obtained by it or derived from them.
+        ///
+        /// A role ARN selects the role's sessions.
         package var principal: [String] = []
         /// ISO 8601 bounds on the session's activity (or issue time when it made no call).
         package var from: String?
@@ -163,7 +165,7 @@ package struct SessionStore {
                 sql: """
                     SELECT document FROM sessions
                     WHERE access_key_id = ?1 OR session_arn = ?1 OR origin_arn = ?1 OR assumed_by_arn = ?1
-                        OR assumed_by_access_key_id = ?1
+                        OR assumed_by_access_key_id = ?1 OR role_arn = ?1
                     """,
                 [.text(principal)]
             )
