@@ -46,10 +46,10 @@ struct SessionsCommand {
 
     func run() throws -> Int32 {
         try DatabaseFile.requireExisting(databasePath)
-        let sessions = try SessionStore(databasePath: databasePath).sessions(matching: filter)
+        let store = try SessionStore(databasePath: databasePath)
         switch format {
-        case .table: print(SessionReport.table(sessions), terminator: "")
-        case .json: print(SessionReport.json(sessions), terminator: "")
+        case .table: print(SessionReport.table(try store.sessions(matching: filter)), terminator: "")
+        case .json: print(SessionReport.json(documents: try store.documents(matching: filter)), terminator: "")
         }
         return Trailhound.ExitStatus.success
     }

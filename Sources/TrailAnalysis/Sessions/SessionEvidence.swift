@@ -67,11 +67,10 @@ struct SessionEvidence {
     var consoleLogins: [String: [ConsoleLogin]] = [:]
 
     /// Reads the evidence from `connection`.
-    static func load(from connection: Connection) throws(SQLiteError) -> SessionEvidence {
+    static func load(from connection: Connection) throws -> SessionEvidence {
         var evidence = SessionEvidence()
         try evidence.loadIssuances(connection)
         try evidence.loadCalls(connection)
-        try evidence.loadDistinctValues(connection)
         try evidence.loadConsoleLogins(connection)
         return evidence
     }
@@ -125,71 +124,27 @@ struct SessionEvidence {
         }
     }
 
-    /// The identity of each temporary key's earliest call, then its totals.
+    /// The identity of each temporary key's earliest call, and its totals.
     ///
-    /// Two records of one call (sharing a sharedEventID) count once.
-    private mutating func loadCalls(_ connection: Connection) throws(SQLiteError) {
-        // SQLite takes the bare columns of an aggregate with a single min() from the row
-        // holding the minimum: the key's earliest call.
-        let first = try connection.makeStatement(
+    /// One sequential pass over the events: walking them in key order through the index costs
+    /// a random page read per call, ten times slower on a large case. Two records of one call
+    /// (sharing a sharedEventID) count once.
+    private mutating func loadCalls(_ connection: Connection) throws {
+        var accumulators: [String: CallAccumulator] = [:]
+        let statement = try connection.makeStatement(
             sql: """
-                SELECT access_key_id, min(event_time_ms), identity_type, principal_arn, identity_account_id,
-                    user_name, issuer_type, issuer_arn, issuer_user_name, session_creation_date
-                FROM events WHERE access_key_id >= 'ASIA' AND access_key_id < 'ASIB'
-                GROUP BY access_key_id
+                SELECT access_key_id, event_time_ms, coalesce(shared_event_id, event_id), error_code IS NOT NULL,
+                    source_identity, session_credential_from_console, source_ip_address, user_agent,
+                    identity_type, principal_arn, identity_account_id, user_name, issuer_type, issuer_arn,
+                    issuer_user_name, session_creation_date
+                FROM events NOT INDEXED WHERE access_key_id >= 'ASIA' AND access_key_id < 'ASIB'
                 """
-        ).rows()
-        for row in first {
-            guard let key = row[0].text else { continue }
-            calls[key] = KeyCalls(
-                firstMilliseconds: row[1].integer,
-                identityType: row[2].text,
-                principalARN: row[3].text,
-                accountID: row[4].text,
-                userName: row[5].text,
-                issuerType: row[6].text,
-                issuerARN: row[7].text,
-                issuerUserName: row[8].text,
-                creationDate: row[9].text
-            )
+        )
+        try statement.forEachRow { row in
+            guard let key = row.text(at: 0) else { return }
+            accumulators[key, default: CallAccumulator()].add(row)
         }
-        let totals = try connection.makeStatement(
-            sql: """
-                SELECT access_key_id, max(event_time_ms), count(DISTINCT coalesce(shared_event_id, event_id)),
-                    count(DISTINCT CASE WHEN error_code IS NOT NULL THEN coalesce(shared_event_id, event_id) END),
-                    max(source_identity), max(session_credential_from_console)
-                FROM events WHERE access_key_id >= 'ASIA' AND access_key_id < 'ASIB'
-                GROUP BY access_key_id
-                """
-        ).rows()
-        for row in totals {
-            guard let key = row[0].text else { continue }
-            calls[key]?.lastMilliseconds = row[1].integer
-            calls[key]?.eventCount = Int(row[2].integer ?? 0)
-            calls[key]?.errorCount = Int(row[3].integer ?? 0)
-            calls[key]?.sourceIdentity = row[4].text
-            calls[key]?.isFromConsole = row[5].integer == 1
-        }
-    }
-
-    private mutating func loadDistinctValues(_ connection: Connection) throws(SQLiteError) {
-        for (column, isAddress) in [("source_ip_address", true), ("user_agent", false)] {
-            let rows = try connection.makeStatement(
-                sql: """
-                    SELECT DISTINCT access_key_id, \(column) FROM events
-                    WHERE access_key_id >= 'ASIA' AND access_key_id < 'ASIB' AND \(column) IS NOT NULL
-                    ORDER BY 1, 2
-                    """
-            ).rows()
-            for row in rows {
-                guard let key = row[0].text, let value = row[1].text else { continue }
-                if isAddress {
-                    calls[key]?.sourceIPAddresses.append(value)
-                } else {
-                    calls[key]?.userAgents.append(value)
-                }
-            }
-        }
+        calls = accumulators.mapValues { $0.result }
     }
 
     private mutating func loadConsoleLogins(_ connection: Connection) throws(SQLiteError) {
@@ -228,5 +183,61 @@ extension SQLiteValue {
     var integer: Int64? {
         if case .integer(let value) = self { return value }
         return nil
+    }
+}
+
+/// Gathers the calls of one key during the pass over the events.
+private struct CallAccumulator {
+    private var calls = SessionEvidence.KeyCalls()
+    private var hasIdentity = false
+    private var callIDs: Set<String> = []
+    private var failedCallIDs: Set<String> = []
+    private var addresses: Set<String> = []
+    private var agents: Set<String> = []
+
+    mutating func add(_ row: Statement) {
+        let time = row.integer(at: 1)
+        if !hasIdentity || isEarlier(time, than: calls.firstMilliseconds) {
+            takeIdentity(from: row, time: time)
+        }
+        if let time, time > calls.lastMilliseconds ?? Int64.min { calls.lastMilliseconds = time }
+        if let callID = row.text(at: 2) {
+            callIDs.insert(callID)
+            if row.integer(at: 3) == 1 { failedCallIDs.insert(callID) }
+        }
+        if let identity = row.text(at: 4), identity > calls.sourceIdentity ?? "" { calls.sourceIdentity = identity }
+        if row.integer(at: 5) == 1 { calls.isFromConsole = true }
+        if let address = row.text(at: 6) { addresses.insert(address) }
+        if let agent = row.text(at: 7) { agents.insert(agent) }
+    }
+
+    /// The earliest call with a time wins; a call without one only when none has a time.
+    private func isEarlier(_ time: Int64?, than current: Int64?) -> Bool {
+        guard let time else { return false }
+        guard let current else { return true }
+        return time < current
+    }
+
+    private mutating func takeIdentity(from row: Statement, time: Int64?) {
+        hasIdentity = true
+        calls.firstMilliseconds = time
+        calls.identityType = row.text(at: 8)
+        calls.principalARN = row.text(at: 9)
+        calls.accountID = row.text(at: 10)
+        calls.userName = row.text(at: 11)
+        calls.issuerType = row.text(at: 12)
+        calls.issuerARN = row.text(at: 13)
+        calls.issuerUserName = row.text(at: 14)
+        calls.creationDate = row.text(at: 15)
+    }
+
+    var result: SessionEvidence.KeyCalls {
+        var result = calls
+        result.eventCount = callIDs.count
+        result.errorCount = failedCallIDs.count
+        // Byte order, as SQLite sorts text.
+        result.sourceIPAddresses = addresses.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        result.userAgents = agents.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return result
     }
 }

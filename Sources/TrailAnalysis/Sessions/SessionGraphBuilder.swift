@@ -134,11 +134,15 @@ struct SessionGraphBuilder {
         return session
     }
 
-    /// The latest successful sign-in of the same principal before the session's first call.
+    /// The sign-in that created a console session: the latest successful sign-in of the same
+    /// principal at or before the session's creation time (from its calls' session context), or
+    /// before its first call when that is unknown. A user who signs in twice within minutes has
+    /// two sessions; the creation time tells them apart.
     private func consoleLogin(for calls: SessionEvidence.KeyCalls) -> SessionEvidence.ConsoleLogin? {
-        guard let arn = calls.principalARN, let first = calls.firstMilliseconds else { return nil }
+        let created = calls.creationDate.flatMap(EventTime.milliseconds(from:))
+        guard let arn = calls.principalARN, let target = created ?? calls.firstMilliseconds else { return nil }
         return evidence.consoleLogins[arn]?.last { login in
-            login.timeMilliseconds <= first && first - login.timeMilliseconds <= Self.consoleSessionSpan
+            login.timeMilliseconds <= target && target - login.timeMilliseconds <= Self.consoleSessionSpan
         }
     }
 

@@ -25,7 +25,7 @@ package struct SessionStore {
     private let connection: Connection
 
     /// Opens the graph of the database at `path`, rebuilding it when it is out of date.
-    package init(databasePath: String) throws(SQLiteError) {
+    package init(databasePath: String) throws {
         connection = try Connection(path: databasePath)
         try Schema.migrate(connection)
         if try isStale() { try rebuild() }
@@ -35,7 +35,7 @@ package struct SessionStore {
     ///
     /// - Returns: The number of sessions.
     @discardableResult
-    package static func rebuild(databasePath: String) throws(SQLiteError) -> Int {
+    package static func rebuild(databasePath: String) throws -> Int {
         let connection = try Connection(path: databasePath)
         try Schema.migrate(connection)
         return try SessionStore(connection: connection).rebuild()
@@ -58,7 +58,7 @@ package struct SessionStore {
     }
 
     @discardableResult
-    private func rebuild() throws(SQLiteError) -> Int {
+    private func rebuild() throws -> Int {
         let evidence = try SessionEvidence.load(from: connection)
         var builder = SessionGraphBuilder(evidence: evidence)
         let sessions = builder.build()
@@ -102,6 +102,13 @@ package struct SessionStore {
 
     /// The sessions matching `filter`, in graph order (issue time, then key).
     package func sessions(matching filter: Filter) throws -> [Session] {
+        let decoder = JSONDecoder()
+        return try documents(matching: filter).map { try decoder.decode(Session.self, from: Data($0.utf8)) }
+    }
+
+    /// The stored contract JSON of the sessions matching `filter`, in graph order: what
+    /// `sessions --format json` prints, without decoding and encoding each one again.
+    package func documents(matching filter: Filter) throws -> [String] {
         var clauses: [String] = []
         var values: [SQLiteValue] = []
         if let account = filter.accountID {
@@ -126,7 +133,8 @@ package struct SessionStore {
             values.append(.text(JSONValue.array(keys.map { .string($0) }).rendered()))
         }
         let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        return try load(sql: "SELECT document FROM sessions \(condition) ORDER BY rowid", values)
+        return try connection.makeStatement(sql: "SELECT document FROM sessions \(condition) ORDER BY rowid")
+            .rows(values).compactMap { $0.first?.text }
     }
 
     /// The session with `key`, if the graph has one.

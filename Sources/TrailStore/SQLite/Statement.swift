@@ -118,7 +118,31 @@ package final class Statement {
         return rows
     }
 
+    /// Runs the statement and calls `body` on each row, reading columns in place with
+    /// ``text(at:)`` and ``integer(at:)``: nothing is materialised beyond what `body` keeps.
+    package func forEachRow(_ values: [SQLiteValue] = [], _ body: (Statement) throws -> Void) throws {
+        reset()
+        try bind(values)
+        while try step() {
+            try body(self)
+        }
+    }
+
     // MARK: - Columns
+
+    /// The column as text, `nil` when it is NULL.
+    package func text(at index: Int32) -> String? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let text = sqlite3_column_text(handle, index) else {
+            return nil
+        }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    /// The column as an integer, `nil` when it is NULL.
+    package func integer(at index: Int32) -> Int64? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
+    }
 
     package var columnCount: Int32 {
         sqlite3_column_count(handle)
