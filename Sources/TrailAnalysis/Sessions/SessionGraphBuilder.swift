@@ -134,10 +134,12 @@ struct SessionGraphBuilder {
         return session
     }
 
-    /// The sign-in that created a console session: the latest successful sign-in of the same
-    /// principal at or before the session's creation time (from its calls' session context), or
-    /// before its first call when that is unknown. A user who signs in twice within minutes has
-    /// two sessions; the creation time tells them apart.
+    /// The sign-in that created a console session.
+    ///
+    /// That is the latest successful sign-in of the same principal at or before the session's
+    /// creation time (from its calls' session context), or before its first call when that is
+    /// unknown. A user who signs in twice within minutes has two sessions; the creation time
+    /// tells them apart.
     private func consoleLogin(for calls: SessionEvidence.KeyCalls) -> SessionEvidence.ConsoleLogin? {
         let created = calls.creationDate.flatMap(EventTime.milliseconds(from:))
         guard let arn = calls.principalARN, let target = created ?? calls.firstMilliseconds else { return nil }
