@@ -133,6 +133,75 @@ struct IsolationScenarioTests {
         #expect(heldResult.callsAfter == 0)
     }
 
+    @Test func principalsTheAttackerCreatedAreContainedAndRoleRevocationIsChecked() throws {
+        let attacker = RecordText.iamUser("intern", key: "AKIASTOLENKEY0000001")
+        let admin = RecordText.iamUser("admin", key: "AKIAADMINKEY00000001")
+        let roleARN = "arn:aws:iam::\(Self.account):role/persist"
+        let session: [String: Any] = [
+            "type": "AssumedRole", "principalId": "AROAPERSIST:s",
+            "arn": "arn:aws:sts::\(Self.account):assumed-role/persist/s",
+            "accountId": Self.account, "accessKeyId": "ASIAPERSISTSESSION01",
+            "sessionContext": [
+                "sessionIssuer": ["type": "Role", "arn": roleARN, "accountId": Self.account, "userName": "persist"],
+                "attributes": ["creationDate": "2026-11-02T10:05:00Z", "mfaAuthenticated": "false"],
+            ],
+        ]
+        let records = [
+            RecordText.call(
+                "CreateRole",
+                by: attacker,
+                at: "2026-11-02T10:00:00Z",
+                id: "c-role",
+                requestParameters: ["roleName": "persist"],
+                responseElements: ["role": ["arn": roleARN, "roleName": "persist"]]
+            ),
+            RecordText.call(
+                "CreateLoginProfile",
+                by: attacker,
+                at: "2026-11-02T10:01:00Z",
+                id: "c-login",
+                requestParameters: ["userName": "helper"]
+            ),
+            RecordText.call(
+                "AssumeRole",
+                by: attacker,
+                at: "2026-11-02T10:05:00Z",
+                id: "assume",
+                source: "sts.amazonaws.com",
+                requestParameters: ["roleArn": roleARN, "roleSessionName": "s"],
+                responseElements: ["credentials": ["accessKeyId": "ASIAPERSISTSESSION01"]]
+            ),
+            RecordText.call(
+                "PutRolePolicy",
+                by: admin,
+                at: "2026-11-02T11:00:00Z",
+                id: "revoked",
+                requestParameters: ["roleName": "persist", "policyName": AlertRule.revocationPolicyName]
+            ),
+            RecordText.call(
+                "ListBuckets",
+                by: session,
+                at: "2026-11-02T11:30:00Z",
+                id: "after",
+                source: "s3.amazonaws.com"
+            ),
+        ]
+        let plan = try Self.planning(records, subjects: ["arn:aws:iam::\(Self.account):user/intern"])
+        let kinds = plan.actions.map { "\($0.kind.rawValue) \($0.target)" }
+        #expect(kinds.contains("revoke-role-sessions \(roleARN)"))
+        #expect(kinds.contains("delete-role \(roleARN)"))
+        #expect(kinds.contains("delete-login-profile arn:aws:iam::\(Self.account):user/helper"))
+        let deleteRole = try #require(plan.actions.first { $0.kind == .deleteRole })
+        #expect(deleteRole.evidence == ["c-role"])
+        #expect(deleteRole.command == ["aws", "iam", "delete-role", "--role-name", "persist"])
+
+        // The revocation was applied, but a session issued before it still made a call.
+        let check = try #require(plan.containment.first { $0.target == roleARN })
+        #expect(check.action == "revoke-role-sessions")
+        #expect(check.held == false)
+        #expect(check.callsAfter == 1)
+    }
+
     @Test func theAlertRuleMatchesTheEventsThePlansCommandsProduce() throws {
         let (folder, database) = try Self.sessionsDatabase()
         _ = folder
