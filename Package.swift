@@ -55,6 +55,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TrailCoreTests",
+            dependencies: ["TrailCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "TrailIngestTests",
             dependencies: ["TrailIngest", "TestSupport"],
             swiftSettings: strictSettings

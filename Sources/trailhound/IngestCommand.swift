@@ -13,7 +13,7 @@ struct IngestCommand {
     private var options: CaseIngest.Options
     private let format: Format
     private let progressStyle: ProgressReporter.Style
-    private let isVerbose: Bool
+    private let logger: Logger
 
     init(arguments: [String]) throws(UsageError) {
         let list = try ArgumentList(
@@ -35,7 +35,7 @@ struct IngestCommand {
             options.jobs = count
         }
         format = try list.choice("--format", default: .text, command: "ingest")
-        isVerbose = list.has("--verbose")
+        logger = Logger(level: list.has("--verbose") ? .info : .notice, handler: StandardErrorLogHandler())
         progressStyle =
             list.has("--quiet") ? .none : (StandardError.isTerminal ? .live : .periodic(intervalSeconds: 5))
     }
@@ -55,7 +55,7 @@ struct IngestCommand {
             try SessionStore.rebuild(databasePath: options.databasePath)
         }
         for problem in summary.problems where problem.records == 0 && problem.reason.hasPrefix("unable to read:") {
-            StandardError.writeLine("\(TerminalText.sanitized(problem.path)): \(problem.reason)")
+            logger.error("\(problem.path): \(problem.reason)")
         }
         switch format {
         case .text: print(IngestReport.text(summary, databasePath: options.databasePath), terminator: "")
@@ -65,16 +65,17 @@ struct IngestCommand {
     }
 
     /// One stderr line per file that was not read in full, and per warning, as it happens.
+    ///
+    /// The logger strips control characters from the path and message, which may come from
+    /// the evidence.
     private func report(_ file: DiscoveredFile, _ outcome: FileOutcome) {
-        let path = TerminalText.sanitized(file.relativePath)
+        let path = file.relativePath
         if outcome.state == .failed || outcome.state == .partial, let message = outcome.message {
-            StandardError.writeLine("\(path): \(TerminalText.sanitized(message))")
+            logger.error("\(path): \(message)")
         }
         for warning in outcome.warnings {
-            StandardError.writeLine("\(path): warning: \(TerminalText.sanitized(warning))")
+            logger.warning("\(path): warning: \(warning)")
         }
-        if isVerbose {
-            StandardError.writeLine("\(path): \(outcome.state.rawValue), \(outcome.recordCount) records")
-        }
+        logger.info("\(path): \(outcome.state.rawValue)", [("records", String(outcome.recordCount))])
     }
 }

@@ -41,8 +41,9 @@ struct IsolateCommand {
         try DatabaseFile.requireExisting(databasePath)
         var planner = try IsolationPlanner(databasePath: databasePath, options: options)
         let plan = try planner.makePlan()
+        let logger = Logger(handler: StandardErrorLogHandler())
         for warning in plan.warnings {
-            StandardError.writeLine("warning: \(TerminalText.sanitized(warning))")
+            logger.warning("warning: \(warning)")
         }
         switch format {
         case .sh: print(IsolationReport.shell(plan), terminator: "")

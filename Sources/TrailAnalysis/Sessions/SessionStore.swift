@@ -63,8 +63,7 @@ package struct SessionStore {
         var builder = SessionGraphBuilder(evidence: evidence)
         let sessions = builder.build()
         let stamp = try eventsStamp()
-        try connection.execute("BEGIN IMMEDIATE")
-        do {
+        try connection.inTransaction {
             try connection.execute("DELETE FROM sessions")
             let insert = try connection.makeStatement(
                 sql: """
@@ -79,10 +78,6 @@ package struct SessionStore {
             }
             try connection.makeStatement(sql: "INSERT OR REPLACE INTO meta VALUES ('sessions_built_for', ?)")
                 .run([.text(stamp)])
-            try connection.execute("COMMIT")
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
         }
         return sessions.count
     }
