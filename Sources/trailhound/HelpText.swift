@@ -13,6 +13,7 @@ enum HelpText {
           sessions List every set of temporary credentials and who obtained it
           chain    Show the lineage of a session or principal as a tree
           isolate  Plan the containment of principals and everything derived from them
+          verify   Check the dump against CloudTrail's digest files, offline
           help     Show help for a command
 
         Options:
@@ -97,6 +98,22 @@ enum HelpText {
                                 'json' (the documented contract) or 'md'
         """
 
+    private static let verify = """
+        Usage: trailhound verify DUMP... [--db FILE] [--public-keys FILE] [--signatures FILE] [--format table|json]
+
+        Checks each log file against the CloudTrail digest files in the dump: valid, modified,
+        missing, or with data after its first gzip member; finds log files no digest covers, gaps
+        and missing or moved digests in the chain, and checks each digest's previous-digest hash.
+        Signatures are checked when the analyst saved CloudTrail's public keys and the digests'
+        metadata; otherwise the report says they were not checked. Verdicts are stored in the case
+        database. Exit status: 0 when all checked evidence is valid, 1 otherwise.
+
+        Options:
+          --public-keys FILE   Output of 'aws cloudtrail list-public-keys'
+          --signatures FILE    A JSON object from each digest's S3 key to its 'aws s3api head-object' output
+          --format FORMAT      'table' (default) or 'json'
+        """
+
     static func help(for command: String) -> String? {
         switch command {
         case "ingest": ingest
@@ -104,6 +121,7 @@ enum HelpText {
         case "sessions": sessions
         case "chain": chain
         case "isolate": isolate
+        case "verify": verify
         case "help": overview
         default: nil
         }

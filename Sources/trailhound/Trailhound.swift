@@ -34,6 +34,8 @@ enum Trailhound {
                 return try ChainCommand(arguments: rest).run()
             case "isolate":
                 return try IsolateCommand(arguments: rest).run()
+            case "verify":
+                return try VerifyCommand(arguments: rest).run()
             default:
                 throw UsageError(message: "Unknown command '\(first)'", command: nil)
             }

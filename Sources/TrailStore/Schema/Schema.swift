@@ -6,7 +6,7 @@ import TrailIngest
 /// step. Columns are only ever added.
 package enum Schema {
     /// The version this build writes.
-    package static let version = 2
+    package static let version = 3
 
     /// Creates or upgrades the schema of a writable connection.
     package static func migrate(_ connection: Connection) throws(SQLiteError) {
@@ -27,7 +27,7 @@ package enum Schema {
                 message: "the case database has schema version \(current); this trailhound reads up to \(version)"
             )
         }
-        for (target, sql) in [(1, versionOne), (2, versionTwo)] where current < target {
+        for (target, sql) in [(1, versionOne), (2, versionTwo), (3, versionThree)] where current < target {
             try connection.inTransactionTyped { () throws(SQLiteError) in
                 try connection.execute(sql)
                 try connection.execute("PRAGMA user_version = \(target)")
@@ -64,6 +64,29 @@ package enum Schema {
         CREATE INDEX sessions_session_arn ON sessions(session_arn);
         CREATE INDEX sessions_origin_arn ON sessions(origin_arn);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+
+    /// The verdicts of the last `verify`, by path relative to the dump root.
+    private static let versionThree = """
+        CREATE TABLE file_verdicts (
+            path TEXT PRIMARY KEY,
+            verdict TEXT NOT NULL,
+            detail TEXT,
+            digest_path TEXT,
+            checked_at TEXT NOT NULL
+        );
+        CREATE TABLE digest_verdicts (
+            path TEXT PRIMARY KEY,
+            account_id TEXT,
+            region TEXT,
+            start_time TEXT,
+            end_time TEXT,
+            signature TEXT NOT NULL,
+            location TEXT NOT NULL,
+            previous_hash TEXT NOT NULL,
+            detail TEXT,
+            checked_at TEXT NOT NULL
+        );
         """
 
     private static var versionOne: String {
