@@ -18,8 +18,8 @@ package enum SessionReport {
     /// A table for a person; every cell is stripped of control characters.
     package static func table(_ sessions: [Session]) -> String {
         let columns = [
-            "accessKeyId", "kind", "session", "account", "origin", "depth", "flags", "calls", "errors", "first", "last",
-            "source IPs",
+            "accessKeyId", "kind", "session", "account", "issued", "assumed by", "parent", "origin", "depth", "flags",
+            "source identity", "calls", "errors", "first", "last", "source IPs", "user agents",
         ]
         let rows = sessions.map { session in
             [
@@ -27,14 +27,20 @@ package enum SessionReport {
                 session.kind ?? "?",
                 session.sessionArn ?? session.roleArn ?? "",
                 session.accountId ?? "",
+                session.issuedAt ?? "",
+                [session.assumedBy.type, session.assumedBy.arn ?? session.assumedBy.service].compactMap { $0 }
+                    .joined(separator: " "),
+                session.parentAccessKeyId ?? "",
                 describe(session.origin),
                 String(session.chainDepth),
                 flags(session),
+                session.sourceIdentity ?? "",
                 String(session.eventCount),
                 String(session.errorCount),
                 session.firstEventTime ?? "",
                 session.lastEventTime ?? "",
                 session.sourceIPAddresses.joined(separator: " "),
+                session.userAgents.joined(separator: " | "),
             ]
         }
         return TabularText.table(columns: columns, rows: rows)

@@ -143,4 +143,48 @@ struct SessionCommandTests {
             ]
         )
     }
+
+    @Test func stripsControlCharactersFromSessionNamesAndUserAgents() throws {
+        let folder = try TemporaryDirectory()
+        let user = RecordText.iamUser("mallory", key: "AKIAMALLORYKEY000001")
+        let hostile = "x\u{1B}[2J\u{1B}]0;owned\u{07}"
+        let session: [String: Any] = [
+            "type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/R/\(hostile)",
+            "accountId": "111122223333", "accessKeyId": "ASIAHOSTILESESSION01",
+        ]
+        let records = [
+            RecordText.call(
+                "AssumeRole",
+                by: user,
+                at: "2026-11-02T10:00:00Z",
+                id: "assume",
+                source: "sts.amazonaws.com",
+                requestParameters: ["roleArn": "arn:aws:iam::111122223333:role/R", "roleSessionName": hostile],
+                responseElements: [
+                    "credentials": ["accessKeyId": "ASIAHOSTILESESSION01"],
+                    "assumedRoleUser": ["arn": "arn:aws:sts::111122223333:assumed-role/R/\(hostile)"],
+                ]
+            ),
+            RecordText.call(
+                "ListBuckets",
+                by: session,
+                at: "2026-11-02T10:01:00Z",
+                id: "call",
+                source: "s3.amazonaws.com",
+                extra: ["userAgent": "curl\u{1B}[1m"]
+            ),
+        ]
+        try folder.write(RecordText.delivery(records), to: "dump/a.json")
+        let database = folder.file("case.db")
+        _ = try runTrailhound(["ingest", folder.file("dump"), "--db", database, "--quiet"])
+        let table = try runTrailhound(["sessions", "--db", database])
+        let tree = try runTrailhound(["chain", "ASIAHOSTILESESSION01", "--db", database])
+        for output in [table.standardOutput, tree.standardOutput] {
+            #expect(output.contains("ASIAHOSTILESESSION01"))
+            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        }
+        let json = try runTrailhound(["sessions", "--db", database, "--format", "json"])
+        let sessions = try #require(try parseJSON(json.standardOutput) as? [[String: Any]])
+        #expect(sessions.first?["sessionName"] as? String == hostile, "JSON keeps the raw value")
+    }
 }
