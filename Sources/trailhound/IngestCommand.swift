@@ -42,7 +42,8 @@ struct IngestCommand {
 
     func run() throws -> Int32 {
         let reporter = ProgressReporter(style: progressStyle)
-        let summary = try CaseIngest(options: options).run(
+        let summary = try CaseUpdate.run(
+            options,
             onStart: { toRead, unchanged in reporter.start(toRead: toRead, unchanged: unchanged) },
             onFile: { file, outcome, progress in
                 reporter.clearLine()
@@ -51,9 +52,6 @@ struct IngestCommand {
             }
         )
         reporter.clearLine()
-        if summary.newEvents > 0 {
-            try SessionStore.rebuild(databasePath: options.databasePath)
-        }
         for problem in summary.problems where problem.records == 0 && problem.reason.hasPrefix("unable to read:") {
             logger.error("\(problem.path): \(problem.reason)")
         }

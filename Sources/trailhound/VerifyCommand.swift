@@ -49,8 +49,7 @@ struct VerifyCommand {
         var options = CaseIngest.Options(paths: paths, databasePath: databasePath)
         options.toolVersion = Trailhound.version
         options.arguments = ["verify"] + paths
-        let summary = try CaseIngest(options: options).run()
-        if summary.newEvents > 0 { try SessionStore.rebuild(databasePath: databasePath) }
+        _ = try CaseUpdate.run(options)
 
         let checkedAt = EventTime.iso8601(milliseconds: Int64(Date().timeIntervalSince1970) * 1_000)
         let report = try IntegrityVerifier(paths: paths, databasePath: databasePath, material: material)
