@@ -8,7 +8,8 @@ enum DatabaseFile {
         var path: String
 
         var description: String {
-            "Unable to open the case database '\(TerminalText.sanitized(path))': no such file; run 'trailhound ingest' first"
+            "Unable to open the case database '\(TerminalText.sanitized(path))': no such file; "
+                + "run 'trailhound ingest' first"
         }
     }
 

@@ -56,7 +56,8 @@ enum HelpText {
         """
 
     private static let sessions = """
-        Usage: trailhound sessions [--db FILE] [--account ID] [--role ARN] [--principal ARN|KEY]... [--from T] [--to T] [--format table|json]
+        Usage: trailhound sessions [--db FILE] [--account ID] [--role ARN] [--principal ARN|KEY]...
+                                   [--from T] [--to T] [--format table|json]
 
         Lists every set of temporary credentials seen in the case database: how it was issued
         (AssumeRole*, GetSessionToken, GetFederationToken, console sign-in), by whom, its parent
@@ -83,7 +84,8 @@ enum HelpText {
         """
 
     private static let isolate = """
-        Usage: trailhound isolate ARN|KEY... [--db FILE] [--token-issue-time T] [--sns-topic ARN] [--format sh|json|md]
+        Usage: trailhound isolate ARN|KEY... [--db FILE] [--token-issue-time T] [--sns-topic ARN]
+                                  [--format sh|json|md]
 
         Prints the containment plan for the named principals, sessions or access keys and for every
         session derived from them: AWSDenyAll and deactivated keys for IAM users, a policy revoking
@@ -99,7 +101,8 @@ enum HelpText {
         """
 
     private static let verify = """
-        Usage: trailhound verify DUMP... [--db FILE] [--public-keys FILE] [--signatures FILE] [--format table|json]
+        Usage: trailhound verify DUMP... [--db FILE] [--public-keys FILE] [--signatures FILE]
+                                 [--format table|json]
 
         Checks each log file against the CloudTrail digest files in the dump: valid, modified,
         missing, or with data after its first gzip member; finds log files no digest covers, gaps

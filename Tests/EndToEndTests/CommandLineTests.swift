@@ -36,7 +36,8 @@ struct CommandLineTests {
         #expect(result.status == 1)
         #expect(
             result.errorLines == [
-                "Error: Unable to open the case database '\(folder.file("none.db"))': no such file; run 'trailhound ingest' first"
+                "Error: Unable to open the case database '\(folder.file("none.db"))': no such file; "
+                    + "run 'trailhound ingest' first"
             ]
         )
     }

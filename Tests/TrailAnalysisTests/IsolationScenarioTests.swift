@@ -60,7 +60,8 @@ struct IsolationScenarioTests {
 
     @Test func aServiceLinkedRoleIsExplainedNotGivenAPolicy() throws {
         let role =
-            "arn:aws:iam::\(Self.account):role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"
+            "arn:aws:iam::\(Self.account):role/aws-service-role/elasticloadbalancing.amazonaws.com/"
+            + "AWSServiceRoleForElasticLoadBalancing"
         let plan = try Self.planning(
             [
                 RecordText.call(

@@ -40,7 +40,8 @@ struct RecordParserTests {
         let record = try parse(
             #"""
             {"eventID":"e1","userAgent":"caf\u00e9 \ud83d\ude00\t\"q\"","userIdentity":{"type":"AssumedRole",
-            "sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/R"},"attributes":{"mfaAuthenticated":"true"}}},
+            "sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/R"},
+            "attributes":{"mfaAuthenticated":"true"}}},
             "responseElements":{"credentials":{"accessKeyId":"ASIAEXAMPLE"}}}
             """#
         )

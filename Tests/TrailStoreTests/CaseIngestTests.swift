@@ -149,8 +149,8 @@ struct CaseIngestTests {
         let added = (0..<4).map { RecordText.call(eventID: "grown-\($0)") }
         try folder.write(
             Gzip.compress(RecordText.delivery(added)),
-            to:
-                "dump/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/04/111122223333_CloudTrail_us-east-1_new.json.gz"
+            to: "dump/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/04/"
+                + "111122223333_CloudTrail_us-east-1_new.json.gz"
         )
         let second = try ingest([root], into: database)
         #expect(second.newEvents == 4)

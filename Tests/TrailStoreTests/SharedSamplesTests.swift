@@ -53,7 +53,8 @@ struct SharedSamplesTests {
         let summary = try ingest([samples + "/aws-cloudtrail-processing-library"], into: database)
         #expect(
             summary.problems.map { "\($0.path): \($0.reason)" } == [
-                "SerializerTestFileBadJsonFormat.json: JSON syntax error: expected a string key but found '{' (at byte 1293)"
+                "SerializerTestFileBadJsonFormat.json: JSON syntax error: expected a string key but found '{' "
+                    + "(at byte 1293)"
             ]
         )
         #expect(

@@ -9,8 +9,10 @@ struct IntegrityStore {
         try connection.inTransaction {
             try connection.execute("DELETE FROM file_verdicts; DELETE FROM digest_verdicts")
             let fileInsert = try connection.makeStatement(
-                sql:
-                    "INSERT OR REPLACE INTO file_verdicts (path, verdict, detail, digest_path, checked_at) VALUES (?, ?, ?, ?, ?)"
+                sql: """
+                    INSERT OR REPLACE INTO file_verdicts (path, verdict, detail, digest_path, checked_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """
             )
             for file in report.logFiles {
                 try fileInsert.run([

@@ -37,8 +37,10 @@ struct ContainmentCheck {
                 return nil
             }
             let calls = try evidence.successfulCalls(
-                where:
-                    "event_name = 'ConsoleLogin' AND principal_arn = ?1 AND json_extract(raw, '$.responseElements.ConsoleLogin') = 'Success'",
+                where: """
+                    event_name = 'ConsoleLogin' AND principal_arn = ?1
+                        AND json_extract(raw, '$.responseElements.ConsoleLogin') = 'Success'
+                    """,
                 [.text(user)],
                 after: time
             )

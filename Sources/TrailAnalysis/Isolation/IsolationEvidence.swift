@@ -123,9 +123,12 @@ struct IsolationEvidence {
         let rows = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_time_ms, event_name, recipient_account_id,
-                    json_extract(raw, '$.requestParameters.userName'), json_extract(raw, '$.requestParameters.roleName'),
-                    json_extract(raw, '$.requestParameters.policyArn'), json_extract(raw, '$.requestParameters.policyName'),
-                    json_extract(raw, '$.requestParameters.accessKeyId'), json_extract(raw, '$.requestParameters.status')
+                    json_extract(raw, '$.requestParameters.userName'),
+                    json_extract(raw, '$.requestParameters.roleName'),
+                    json_extract(raw, '$.requestParameters.policyArn'),
+                    json_extract(raw, '$.requestParameters.policyName'),
+                    json_extract(raw, '$.requestParameters.accessKeyId'),
+                    json_extract(raw, '$.requestParameters.status')
                 FROM events
                 WHERE event_name IN ('AttachUserPolicy', 'AttachRolePolicy', 'PutRolePolicy', 'UpdateAccessKey',
                         'DeleteLoginProfile')

@@ -296,14 +296,18 @@ package struct IsolationPlanner {
     private mutating func planIdentityCenterUsers(_ sessions: [Session]) {
         for session in sessions where session.origin.type == "IdentityCenterUser" && session.parentAccessKeyId == nil {
             let name = session.origin.name ?? session.sessionName ?? "unknown"
-            let lookup =
-                "{\"UniqueAttribute\":{\"AttributePath\":\"userName\",\"AttributeValue\":\(JSONValue.string(name).rendered())}}"
+            let lookup = JSONValue.object([
+                (
+                    "UniqueAttribute",
+                    .object([("AttributePath", .string("userName")), ("AttributeValue", .string(name))])
+                )
+            ]).rendered()
+            let role = session.roleArn.map(Self.lastComponent)
             append(
                 .disableIdentityCenterUser,
                 target: name,
                 account: session.accountId,
-                reason:
-                    "Identity Center user \(name) obtained implicated sessions of \(session.roleArn.map(Self.lastComponent) ?? "a permission set")",
+                reason: "Identity Center user \(name) obtained implicated sessions of \(role ?? "a permission set")",
                 evidence: session.issuingEventID.map { [$0] } ?? [],
                 command: [
                     "aws", "identitystore", "get-user-id", "--identity-store-id", "IDENTITY_STORE_ID",
@@ -311,10 +315,12 @@ package struct IsolationPlanner {
                 ],
                 caveats: [
                     "The command finds the user's id; disable the user in the IAM Identity Center console "
-                        + "(Users, select the user, Disable user access); replace IDENTITY_STORE_ID with your identity store",
-                    "The reserved role \(session.roleArn.map(Self.lastComponent) ?? "") cannot be edited directly: revoke its "
-                        + "existing sessions through the permission set (aws sso-admin put-inline-policy-to-permission-set "
-                        + "with a Deny on aws:TokenIssueTime before \(options.tokenIssueTime), then aws sso-admin provision-permission-set)",
+                        + "(Users, select the user, Disable user access); replace IDENTITY_STORE_ID with your "
+                        + "identity store",
+                    "The reserved role \(role ?? "") cannot be edited directly: revoke its existing sessions "
+                        + "through the permission set (aws sso-admin put-inline-policy-to-permission-set with a Deny "
+                        + "on aws:TokenIssueTime before \(options.tokenIssueTime), then aws sso-admin "
+                        + "provision-permission-set)",
                 ]
             )
         }

@@ -227,7 +227,8 @@ extension ContentReader {
                 try splitter.feed(UnsafeBufferPointer(rebasing: all.prefix(count))) { slice in
                     let record = try Self.makeRecord(slice, member: member)
                     warnings += record.duplicateKeys.map {
-                        "record \(slice.index) repeats the key '\($0.key)' (at byte \($0.offset) of the decompressed data)"
+                        "record \(slice.index) repeats the key '\($0.key)' "
+                            + "(at byte \($0.offset) of the decompressed data)"
                     }
                     try sink(record)
                     recordCount += 1
