@@ -14,6 +14,7 @@ enum HelpText {
           chain    Show the lineage of a session or principal as a tree
           isolate  Plan the containment of principals and everything derived from them
           verify   Check the dump against CloudTrail's digest files, offline
+          timeline Show what a principal and every session derived from it did, in order
           help     Show help for a command
 
         Options:
@@ -117,6 +118,18 @@ enum HelpText {
           --format FORMAT      'table' (default) or 'json'
         """
 
+    private static let timeline = """
+        Usage: trailhound timeline ARN|KEY [--db FILE] [--from T] [--to T] [--format table|json|jsonl|csv|md]
+
+        The time-ordered calls of a principal (an IAM user or role ARN, a session ARN, an access key)
+        and of every session derived from it, transitively, each with the chain of access keys it
+        was made through and a summary of its request.
+
+        Options:
+          --from, --to T   Only calls in this window (YYYY-MM-DD or ISO 8601, UTC)
+          --format FORMAT  'table' (default), 'json', 'jsonl' (Timesketch), 'csv' or 'md'
+        """
+
     static func help(for command: String) -> String? {
         switch command {
         case "ingest": ingest
@@ -125,6 +138,7 @@ enum HelpText {
         case "chain": chain
         case "isolate": isolate
         case "verify": verify
+        case "timeline": timeline
         case "help": overview
         default: nil
         }

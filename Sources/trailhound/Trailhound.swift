@@ -36,6 +36,8 @@ enum Trailhound {
                 return try IsolateCommand(arguments: rest).run()
             case "verify":
                 return try VerifyCommand(arguments: rest).run()
+            case "timeline":
+                return try TimelineCommand(arguments: rest).run()
             default:
                 throw UsageError(message: "Unknown command '\(first)'", command: nil)
             }
