@@ -32,6 +32,7 @@ let package = Package(
         .target(
             name: "TrailAnalysis",
             dependencies: ["TrailCore", "TrailIngest", "TrailStore"],
+            resources: [.copy("Resources/techniques.tsv")],
             swiftSettings: strictSettings
         ),
         .target(

@@ -41,7 +41,7 @@ package enum TimelineReport {
 
     private static let csvColumns = [
         "time", "eventID", "accountId", "region", "eventSource", "eventName", "errorCode", "sourceIPAddress",
-        "userAgent", "principalArn", "accessKeyId", "chain", "summary", "file", "recordIndex",
+        "userAgent", "principalArn", "accessKeyId", "chain", "summary", "technique", "file", "recordIndex",
     ]
 
     private static func csvCells(_ row: TimelineRow) -> [String] {
@@ -49,16 +49,20 @@ package enum TimelineReport {
             row.time ?? "", row.eventID ?? "", row.accountID ?? "", row.region ?? "", row.eventSource ?? "",
             row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "", row.userAgent ?? "",
             row.principalARN ?? "", row.accessKeyID ?? "", row.chain.joined(separator: " > "), row.summary,
-            row.file ?? "", row.recordIndex.map(String.init) ?? "",
+            row.technique.map { "\($0.techniqueID) \($0.name)" } ?? "", row.file ?? "",
+            row.recordIndex.map(String.init) ?? "",
         ]
     }
 
-    private static let tableColumns = ["time", "account", "event", "error", "source IP", "actor", "chain", "summary"]
+    private static let tableColumns = [
+        "time", "account", "event", "error", "source IP", "actor", "chain", "technique", "summary",
+    ]
 
     private static func tableCells(_ row: TimelineRow) -> [String] {
         [
             row.time ?? "", row.accountID ?? "", row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "",
-            row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: ">"), row.summary,
+            row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: ">"),
+            row.technique?.techniqueID ?? "", row.summary,
         ]
     }
 

@@ -37,6 +37,9 @@ struct TimelineCommandTests {
         #expect(chained.allSatisfy { $0["chain"] as? [String] == [first, second] })
         let stop = try #require(rows.first { $0["eventName"] as? String == "StopLogging" })
         #expect((stop["summary"] as? String)?.hasPrefix("name=") == true)
+        let technique = try #require(stop["technique"] as? [String: String])
+        #expect(technique["techniqueId"] == "T1562.008")
+        #expect(technique["severity"] == "critical")
         #expect(stop["file"] is String && stop["recordIndex"] is Int)
 
         let window = try runTrailhound([

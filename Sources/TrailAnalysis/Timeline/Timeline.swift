@@ -20,6 +20,7 @@ package struct Timeline {
         -> Timeline
     {
         let store = try SessionStore(databasePath: databasePath)
+        let techniques = try TechniqueTable.bundled()
         var filter = SessionStore.Filter()
         filter.principal = [subject]
         let sessions = try store.sessions(matching: filter)
@@ -40,7 +41,7 @@ package struct Timeline {
             let statement = try connection.makeStatement(sql: Self.query(where: condition))
             try statement.forEachRow([.text(value), .integer(bounds.0), .integer(bounds.1)]) { row in
                 guard let id = row.integer(at: 0), seen.insert(id).inserted else { return }
-                rows.append((row.integer(at: 1) ?? 0, id, Self.row(row, chains: chains)))
+                rows.append((row.integer(at: 1) ?? 0, id, Self.row(row, chains: chains, techniques: techniques)))
             }
         }
         guard !rows.isEmpty || !sessions.isEmpty else { throw SessionChain.LookupError.notFound(subject) }
@@ -59,13 +60,21 @@ package struct Timeline {
             """
     }
 
-    private static func row(_ row: Statement, chains: [String: [String]]) -> TimelineRow {
+    private static func row(_ row: Statement, chains: [String: [String]], techniques: TechniqueTable) -> TimelineRow {
         let key = row.text(at: 12)
         var summary: [String] = []
+        var parameters: [String: String] = [:]
         let values = row.text(at: 15).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [Any] ?? []
         for (name, value) in zip(summaryParameters, values) where !(value is NSNull) {
+            parameters[name] = Self.text(of: value)
             summary.append("\(name)=\(Self.text(of: value))")
         }
+        let technique = techniques.technique(
+            eventSource: row.text(at: 6),
+            eventName: row.text(at: 7),
+            errorCode: row.text(at: 8),
+            parameters: parameters
+        )
         return TimelineRow(
             time: row.text(at: 2),
             eventID: row.text(at: 3),
@@ -80,6 +89,7 @@ package struct Timeline {
             accessKeyID: key,
             chain: key.flatMap { chains[$0] } ?? [],
             summary: summary.joined(separator: " "),
+            technique: technique,
             file: row.text(at: 13),
             recordIndex: row.integer(at: 14).map { Int($0) }
         )

@@ -18,6 +18,8 @@ package struct TimelineRow: Sendable {
     package var chain: [String]
     /// The request's notable parameters, such as `roleArn=…` or `bucketName=…`.
     package var summary: String
+    /// The ATT&CK technique the call maps to, by the technique table.
+    package var technique: Technique?
     package var file: String?
     package var recordIndex: Int?
 
@@ -29,7 +31,7 @@ package struct TimelineRow: Sendable {
             ("errorCode", .optional(errorCode)), ("sourceIPAddress", .optional(sourceIPAddress)),
             ("userAgent", .optional(userAgent)), ("principalArn", .optional(principalARN)),
             ("accessKeyId", .optional(accessKeyID)), ("chain", .array(chain.map { .string($0) })),
-            ("summary", .string(summary)), ("file", .optional(file)),
+            ("summary", .string(summary)), ("technique", technique?.jsonValue ?? .null), ("file", .optional(file)),
             ("recordIndex", recordIndex.map { .int($0) } ?? .null),
         ]
     }
