@@ -1,3 +1,4 @@
+import TrailCore
 import TrailIngest
 import TrailStore
 
@@ -89,7 +90,7 @@ package struct IntegrityVerifier {
                 SELECT root, path, status, content_sha256, ifnull(gzip_members, 0), warnings FROM files
                 WHERE status != 'skipped' AND root IN (SELECT value FROM json_each(?))
                 """
-        ).rows([.text("[" + roots.map { "\"\($0.replacingAll("\"", with: "\\\""))\"" }.joined(separator: ",") + "]")])
+        ).rows([.text(JSONValue.array(roots.sorted().map { .string($0) }).rendered())])
         return rows.compactMap { row in
             guard let root = row[0].text, let path = row[1].text, let status = row[2].text else { return nil }
             let layout = PathLayout(path: path)
@@ -333,11 +334,5 @@ package struct IntegrityVerifier {
         if has(["missing", "missing-digests", "gaps"]) { return "missing" }
         if has(["uncovered", "unverified-signatures"]) { return "unverifiable" }
         return "valid"
-    }
-}
-
-extension String {
-    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-        map { $0 == target ? replacement : String($0) }.joined()
     }
 }

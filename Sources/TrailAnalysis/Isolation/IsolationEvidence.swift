@@ -1,3 +1,4 @@
+import TrailCore
 import TrailIngest
 import TrailStore
 
@@ -84,7 +85,7 @@ struct IsolationEvidence {
 
     /// Users, keys, login profiles and roles created with any of `keys`.
     func creations(byKeys keys: [String]) throws(SQLiteError) -> [Creation] {
-        let list = "[" + keys.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let list = JSONValue.array(keys.map { .string($0) }).rendered()
         let rows = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_name, recipient_account_id,

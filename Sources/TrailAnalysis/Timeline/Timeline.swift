@@ -1,4 +1,5 @@
 import Foundation
+import TrailCore
 import TrailIngest
 import TrailStore
 
@@ -33,7 +34,7 @@ package struct Timeline {
 
         var seen: Set<Int64> = []
         var rows: [(Int64, Int64, TimelineRow)] = []
-        let keys = "[" + sessions.map { "\"\($0.accessKeyId)\"" }.joined(separator: ",") + "]"
+        let keys = JSONValue.array(sessions.map { .string($0.accessKeyId) }).rendered()
         for (condition, value) in [
             ("access_key_id IN (SELECT value FROM json_each(?1))", keys), ("access_key_id = ?1", subject),
             ("principal_arn = ?1 AND (access_key_id IS NULL OR access_key_id NOT LIKE 'ASIA%')", subject),

@@ -37,7 +37,7 @@ enum JSONStringDecoder {
         }
     }
 
-    /// Appends the UTF-8 form of the `\uXXXX` escape (or surrogate pair) at `index`, returning
+    /// Appends the UTF-8 form of the four-digit `\u` escape (or surrogate pair) at `index`, returning
     /// the index after it.
     private static func appendUnicodeEscape(
         _ content: UnsafeBufferPointer<UInt8>,
