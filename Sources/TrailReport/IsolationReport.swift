@@ -103,25 +103,25 @@ package enum IsolationReport {
             "# Isolation plan",
             "",
             "Generated \(plan.generatedAt). Sessions issued before `\(plan.tokenIssueTime)` are revoked.",
-            "Subjects: " + plan.subjects.map(code).joined(separator: ", ") + ".",
+            "Subjects: " + plan.subjects.map(MarkdownText.code).joined(separator: ", ") + ".",
             "",
             summary(plan) + ".",
         ]
         if !plan.warnings.isEmpty {
-            lines += [""] + plan.warnings.map { "> **Warning:** " + escape($0) }
+            lines += [""] + plan.warnings.map { "> **Warning:** " + MarkdownText.escaped($0) }
         }
         for action in plan.actions {
             lines += [
                 "",
-                "## \(action.kind.rawValue): \(code(action.target))",
+                "## \(action.kind.rawValue): \(MarkdownText.code(action.target))",
                 "",
-                "- Account: \(action.accountID.map(code) ?? "unknown")",
-                "- Why: \(escape(action.reason))",
+                "- Account: \(action.accountID.map(MarkdownText.code) ?? "unknown")",
+                "- Why: \(MarkdownText.escaped(action.reason))",
             ]
             if !action.evidence.isEmpty {
-                lines.append("- Evidence: " + action.evidence.map(code).joined(separator: ", "))
+                lines.append("- Evidence: " + action.evidence.map(MarkdownText.code).joined(separator: ", "))
             }
-            lines += action.caveats.map { "- Caveat: " + escape($0) }
+            lines += action.caveats.map { "- Caveat: " + MarkdownText.escaped($0) }
             if !action.command.isEmpty {
                 lines += ["", "```sh", ShellQuoting.commandLine(action.command), "```"]
             }
@@ -133,23 +133,10 @@ package enum IsolationReport {
         if !plan.containment.isEmpty {
             lines += ["", "## Containment already applied", ""]
             lines += plan.containment.map { item in
-                "- \(item.action) on \(code(item.target)) at \(item.appliedAt): "
+                "- \(item.action) on \(MarkdownText.code(item.target)) at \(item.appliedAt): "
                     + (item.held ? "held" : "**did not hold**: \(item.callsAfter) successful calls after it")
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func code(_ text: String) -> String {
-        "`" + TerminalText.sanitized(text).replacingAll("`", with: "'") + "`"
-    }
-
-    private static func escape(_ text: String) -> String {
-        var result = ""
-        for character in TerminalText.sanitized(text) {
-            if "\\`*_[]<>|#".contains(character) { result.append("\\") }
-            result.append(character)
-        }
-        return result
     }
 }

@@ -68,7 +68,7 @@ package enum TimelineReport {
 
     private static func markdown(_ timeline: Timeline) -> String {
         var lines = [
-            "# Timeline of `\(TerminalText.sanitized(timeline.subject))`", "",
+            "# Timeline of \(MarkdownText.code(timeline.subject))", "",
             "| time | event | error | source IP | user agent | actor | chain | summary |",
             "|---|---|---|---|---|---|---|---|",
         ]
@@ -78,19 +78,8 @@ package enum TimelineReport {
                 row.userAgent ?? "", row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: " > "),
                 row.summary,
             ]
-            return "| " + cells.map(markdownCell).joined(separator: " | ") + " |"
+            return "| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |"
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// A table cell: control characters made visible, and the characters that would end the
-    /// cell or start markup escaped.
-    private static func markdownCell(_ text: String) -> String {
-        var result = ""
-        for character in TerminalText.sanitized(text) {
-            if "\\|`*_[]<>#".contains(character) { result.append("\\") }
-            result.append(character)
-        }
-        return result
     }
 }

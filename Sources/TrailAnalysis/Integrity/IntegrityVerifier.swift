@@ -211,30 +211,9 @@ package struct IntegrityVerifier {
             return "no-signature"
         }
         guard let key = material.key(fingerprint: digest.publicKeyFingerprint) else { return "unknown-key" }
-        guard let bytes = Self.bytes(fromHex: signature) else { return "invalid" }
+        guard let bytes = Hex.bytes(from: signature) else { return "invalid" }
         let message = Array(digest.signingString(contentSHA256: contentSHA256).utf8)
         return key.verifySHA256(signature: bytes, message: message) ? "valid" : "invalid"
-    }
-
-    static func bytes(fromHex hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     // MARK: - Chain

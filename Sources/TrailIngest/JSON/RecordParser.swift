@@ -315,19 +315,10 @@ extension RecordParser {
         guard position + 4 <= bytes.count else { return nil }
         var value: UInt16 = 0
         for offset in 0..<4 {
-            guard let digit = hexValue(bytes[position + offset]) else { return nil }
+            guard let digit = Hex.value(of: bytes[position + offset]) else { return nil }
             value = value << 4 | UInt16(digit)
         }
         return value
-    }
-
-    private func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The string's value with escapes resolved; the token has already been validated.
