@@ -116,7 +116,9 @@ package struct IsolationPlanner {
     struct ImplicatedUser {
         var accountID: String?
         var name: String?
-        var keys: [String] = []
+        /// Long-term keys seen in the logs, each with up to three event IDs.
+        var keyEvidence: [(key: String, events: [String])] = []
+        var keys: [String] { keyEvidence.map(\.key) }
         var evidence: [String] = []
         var reason: String
     }
@@ -163,7 +165,7 @@ package struct IsolationPlanner {
             }
         }
         for arn in users.keys {
-            users[arn]?.keys = try evidence.longTermKeys(ofUser: arn).map(\.key)
+            users[arn]?.keyEvidence = try evidence.longTermKeys(ofUser: arn)
         }
         return users
     }
@@ -185,7 +187,7 @@ package struct IsolationPlanner {
                 "Detach the policy (aws iam detach-user-policy) once the user is cleared",
             ]
         )
-        for (key, events) in try evidence.longTermKeys(ofUser: arn) {
+        for (key, events) in user.keyEvidence {
             append(
                 .deactivateAccessKey,
                 target: key,
