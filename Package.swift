@@ -76,6 +76,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TrailReportTests",
+            dependencies: ["TrailReport", "TrailAnalysis", "TrailCore", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["trailhound", "TestSupport"],
             swiftSettings: strictSettings

@@ -32,8 +32,9 @@ Attack (2026-11-03 02:01-02:11 UTC), all from 203.0.113.45 with a Boto3 (scripti
      (userIdentity IAMUser) and the role-owner copy in 444455556666 (userIdentity AWSAccount, no
      accessKeyId). Same requestID and sharedEventID, different eventID / recipientAccountId.
   3. 444455556666: the first session key (ASIA..., OrgAuditRole/audit-sync) does recon
-     (ListUsers AccessDenied, ListRoles) and chains into role AdminRole (second ASIA... key).
-  4. With the second key: CreateUser backdoor, CreateAccessKey, AttachUserPolicy
+     (ListUsers AccessDenied, ListRoles with a user agent holding terminal escape sequences) and chains into role AdminRole (second ASIA... key).
+  4. With the second key (its first call, GetCallerIdentity, carries the user agent
+     =cmd|' /C calc'!A0, a spreadsheet formula): CreateUser backdoor, CreateAccessKey, AttachUserPolicy
      AdministratorAccess, ListSecrets, GetSecretValue (one AccessDenied), StopLogging of the
      account's own trail (the organization trail keeps recording), GetUser backdoor.
 
@@ -94,6 +95,10 @@ ATTACKER_IP = "203.0.113.45"
 ATTACKER_UA = ("Boto3/1.35.54 md/Botocore#1.35.54 ua/2.0 os/linux#6.6.15-amd64 md/arch#x86_64 "
                "lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.54")
 XSS_UA = 'Mozilla/5.0 (compatible; recon/0.3) "><script>alert(1)</script>'
+# A user agent that a spreadsheet would run as a formula if a CSV export left it alone.
+FORMULA_UA = "=cmd|' /C calc'!A0"
+# A user agent that would clear a terminal and retitle its window if printed raw.
+TERMINAL_UA = "curl/8.5.0 \x1b[2J\x1b]0;owned\x07"
 
 KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -632,7 +637,7 @@ class Attack:
                    {"maxItems": 1000}, None, read_only=True,
                    error=denied(actor_arn(s1), "iam:ListUsers", f"arn:aws:iam::{ACCT_B}:user/")),
             record(ids, s1, ts(3, 2, 3, 41), "iam.amazonaws.com", "ListRoles", "us-east-1",
-                   {"maxItems": 1000}, None, read_only=True),
+                   {"maxItems": 1000}, None, read_only=True, ua=TERMINAL_UA),
             record(ids, s1, self.t_assume2, "sts.amazonaws.com", "AssumeRole", "us-east-1",
                    {"roleArn": admin_arn, "roleSessionName": "admin-sync", "durationSeconds": 3600},
                    self.assume_role_response(self.t_assume2, "AdminRole", self.admin_principal,
@@ -651,7 +656,7 @@ class Attack:
         user_arn = f"arn:aws:iam::{ACCT_B}:user/backdoor"
         return [
             record(ids, s2, ts(3, 2, 5, 10), "sts.amazonaws.com", "GetCallerIdentity", "us-east-1",
-                   None, None, read_only=True),
+                   None, None, read_only=True, ua=FORMULA_UA),
             record(ids, s2, created, "iam.amazonaws.com", "CreateUser", "us-east-1",
                    {"userName": "backdoor"},
                    {"user": {"path": "/", "userName": "backdoor", "userId": self.backdoor_principal,

@@ -22,13 +22,14 @@ package enum TimelineReport {
         }
     }
 
-    /// A Timesketch line: `message`, `datetime` and `timestamp_desc`, then the row's fields.
-    private static func timesketchLine(_ row: TimelineRow) -> JSONValue {
+    /// A Timesketch line: `message`, `datetime` and `timestamp_desc`, then `extra` fields (such
+    /// as the incident), then the row's fields.
+    package static func timesketchLine(_ row: TimelineRow, extra: [(String, JSONValue)] = []) -> JSONValue {
         .object(
             [
                 ("message", .string(message(row))), ("datetime", .optional(row.time)),
                 ("timestamp_desc", .string("Event Time")),
-            ] + row.members
+            ] + extra + row.members
         )
     }
 
@@ -39,12 +40,12 @@ package enum TimelineReport {
         return text
     }
 
-    private static let csvColumns = [
+    package static let csvColumns = [
         "time", "eventID", "accountId", "region", "eventSource", "eventName", "errorCode", "sourceIPAddress",
         "userAgent", "principalArn", "accessKeyId", "chain", "summary", "technique", "file", "recordIndex",
     ]
 
-    private static func csvCells(_ row: TimelineRow) -> [String] {
+    package static func csvCells(_ row: TimelineRow) -> [String] {
         [
             row.time ?? "", row.eventID ?? "", row.accountID ?? "", row.region ?? "", row.eventSource ?? "",
             row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "", row.userAgent ?? "",
@@ -55,13 +56,13 @@ package enum TimelineReport {
     }
 
     private static let tableColumns = [
-        "time", "account", "event", "error", "source IP", "actor", "chain", "technique", "summary",
+        "time", "account", "event", "error", "source IP", "user agent", "actor", "chain", "technique", "summary",
     ]
 
     private static func tableCells(_ row: TimelineRow) -> [String] {
         [
             row.time ?? "", row.accountID ?? "", row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "",
-            row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: ">"),
+            row.userAgent ?? "", row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: ">"),
             row.technique?.techniqueID ?? "", row.summary,
         ]
     }
@@ -81,5 +82,22 @@ package enum TimelineReport {
             return "| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |"
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The Markdown table of `rows`, for the report.
+    package static func markdownTable(_ rows: some Sequence<TimelineRow>) -> [String] {
+        var lines = [
+            "| time | event | error | source IP | user agent | actor | chain | technique | summary |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for row in rows {
+            let cells = [
+                row.time ?? "", row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "",
+                row.userAgent ?? "", row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: " > "),
+                row.technique?.techniqueID ?? "", row.summary,
+            ]
+            lines.append("| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |")
+        }
+        return lines
     }
 }

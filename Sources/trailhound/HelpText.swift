@@ -14,6 +14,7 @@ enum HelpText {
           chain    Show the lineage of a session or principal as a tree
           isolate  Plan the containment of principals and everything derived from them
           verify   Check the dump against CloudTrail's digest files, offline
+          report   Ingest dumps, find the incidents and write the report folder
           timeline Show what a principal and every session derived from it did, in order
           help     Show help for a command
 
@@ -130,6 +131,24 @@ enum HelpText {
           --format FORMAT  'table' (default), 'json', 'jsonl' (Timesketch), 'csv' or 'md'
         """
 
+    private static let report = """
+        Usage: trailhound report [DUMP...] [-o DIR] [--db FILE] [--principal ARN|KEY]... [--from T] [--to T] [--fail-on SEVERITY] [--jobs N] [--quiet] [--verbose]
+
+        Ingests each DUMP (only what is new) into the case database, finds the incidents (origin
+        principals whose sessions show attacker techniques outside their routine) and writes the
+        report folder: index.html, report.md, report.json, timeline.jsonl (Timesketch) and
+        timeline.csv. Without DUMP it reports on the case database as it is.
+
+        Options:
+          -o, --output DIR       The report folder (default 'trailhound-report')
+          --db FILE              The case database (default 'trailhound.db')
+          --principal ARN|KEY    Report on the origins of these principals only (repeatable)
+          --from, --to T         Only calls in this window (YYYY-MM-DD or ISO 8601, UTC)
+          --fail-on SEVERITY     Exit 2 when an incident is at least this severe: informational,
+                                 low, medium, high or critical
+        Exit status: 0, 1 when some input could not be read, 2 with --fail-on (before 1), 64 for usage.
+        """
+
     static func help(for command: String) -> String? {
         switch command {
         case "ingest": ingest
@@ -139,6 +158,7 @@ enum HelpText {
         case "isolate": isolate
         case "verify": verify
         case "timeline": timeline
+        case "report": report
         case "help": overview
         default: nil
         }

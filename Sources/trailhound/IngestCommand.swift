@@ -41,20 +41,7 @@ struct IngestCommand {
     }
 
     func run() throws -> Int32 {
-        let reporter = ProgressReporter(style: progressStyle)
-        let summary = try CaseUpdate.run(
-            options,
-            onStart: { toRead, unchanged in reporter.start(toRead: toRead, unchanged: unchanged) },
-            onFile: { file, outcome, progress in
-                reporter.clearLine()
-                report(file, outcome)
-                reporter.update(progress)
-            }
-        )
-        reporter.clearLine()
-        for problem in summary.problems where problem.records == 0 && problem.reason.hasPrefix("unable to read:") {
-            logger.error("\(problem.path): \(problem.reason)")
-        }
+        let summary = try Self.update(options, progressStyle: progressStyle, logger: logger)
         switch format {
         case .text: print(IngestReport.text(summary, databasePath: options.databasePath), terminator: "")
         case .json: print(IngestReport.json(summary, databasePath: options.databasePath), terminator: "")
@@ -62,11 +49,35 @@ struct IngestCommand {
         return summary.hasErrors ? Trailhound.ExitStatus.failure : Trailhound.ExitStatus.success
     }
 
+    /// Brings the case up to date with progress on stderr and one stderr line per file that was
+    /// not read in full; shared with `report`.
+    static func update(
+        _ options: CaseIngest.Options,
+        progressStyle: ProgressReporter.Style,
+        logger: Logger
+    ) throws -> IngestSummary {
+        let reporter = ProgressReporter(style: progressStyle)
+        let summary = try CaseUpdate.run(
+            options,
+            onStart: { toRead, unchanged in reporter.start(toRead: toRead, unchanged: unchanged) },
+            onFile: { file, outcome, progress in
+                reporter.clearLine()
+                report(file, outcome, logger: logger)
+                reporter.update(progress)
+            }
+        )
+        reporter.clearLine()
+        for problem in summary.problems where problem.records == 0 && problem.reason.hasPrefix("unable to read:") {
+            logger.error("\(problem.path): \(problem.reason)")
+        }
+        return summary
+    }
+
     /// One stderr line per file that was not read in full, and per warning, as it happens.
     ///
     /// The logger strips control characters from the path and message, which may come from
     /// the evidence.
-    private func report(_ file: DiscoveredFile, _ outcome: FileOutcome) {
+    private static func report(_ file: DiscoveredFile, _ outcome: FileOutcome, logger: Logger) {
         let path = file.relativePath
         if outcome.state == .failed || outcome.state == .partial, let message = outcome.message {
             logger.error("\(path): \(message)")

@@ -38,6 +38,8 @@ enum Trailhound {
                 return try VerifyCommand(arguments: rest).run()
             case "timeline":
                 return try TimelineCommand(arguments: rest).run()
+            case "report":
+                return try ReportCommand(arguments: rest).run()
             default:
                 throw UsageError(message: "Unknown command '\(first)'", command: nil)
             }

@@ -41,6 +41,9 @@ package struct TechniqueTable: Sendable {
 
     package static let severities = ["informational", "low", "medium", "high", "critical"]
 
+    /// The source column of rows that name a behaviour found across calls, not a call.
+    package static let behaviourSource = "trailhound"
+
     private var rules: [String: [Rule]] = [:]
 
     /// The table shipped with trailhound.
@@ -98,5 +101,26 @@ package struct TechniqueTable: Sendable {
             case .parameterContains(let name, let text): parameters[name]?.contains(text) == true
             }
         }?.technique
+    }
+
+    /// The technique of a behaviour that triage finds across calls, such as `DiscoveryBurst`.
+    package func behaviour(_ name: String) -> Technique? {
+        rules[Self.behaviourSource + " " + name]?.first?.technique
+    }
+
+    /// The request parameters that some row's condition on `eventName` reads.
+    package var conditionParameters: [String: Set<String>] {
+        var result: [String: Set<String>] = [:]
+        for rule in rules.values.joined() {
+            if case .parameterContains(let name, _) = rule.condition {
+                result[rule.eventName, default: []].insert(name)
+            }
+        }
+        return result
+    }
+
+    /// The rank of a severity name, from 0 (informational) to 4 (critical); -1 when unknown.
+    package static func rank(of severity: String) -> Int {
+        severities.firstIndex(of: severity) ?? -1
     }
 }

@@ -20,10 +20,19 @@ package struct Timeline {
     package static func build(subject: String, databasePath: String, from: String? = nil, to: String? = nil) throws
         -> Timeline
     {
+        try build(subjects: [subject], databasePath: databasePath, from: from, to: to)
+    }
+
+    /// Builds the timeline of several subjects at once, such as the root sessions of an origin
+    /// that has no ARN.
+    package static func build(subjects: [String], databasePath: String, from: String? = nil, to: String? = nil)
+        throws -> Timeline
+    {
+        let subject = subjects.joined(separator: ", ")
         let store = try SessionStore(databasePath: databasePath)
         let techniques = try TechniqueTable.bundled()
         var filter = SessionStore.Filter()
-        filter.principal = [subject]
+        filter.principal = subjects
         let sessions = try store.sessions(matching: filter)
         let chains = try Self.chains(of: sessions, in: store)
         let connection = try Connection(path: databasePath, mode: .readOnly)
@@ -35,9 +44,14 @@ package struct Timeline {
         var seen: Set<Int64> = []
         var rows: [(Int64, Int64, TimelineRow)] = []
         let keys = JSONValue.array(sessions.map { .string($0.accessKeyId) }).rendered()
+        let subjectList = JSONValue.array(subjects.map { .string($0) }).rendered()
         for (condition, value) in [
-            ("access_key_id IN (SELECT value FROM json_each(?1))", keys), ("access_key_id = ?1", subject),
-            ("principal_arn = ?1 AND (access_key_id IS NULL OR access_key_id NOT LIKE 'ASIA%')", subject),
+            ("access_key_id IN (SELECT value FROM json_each(?1))", keys),
+            ("access_key_id IN (SELECT value FROM json_each(?1))", subjectList),
+            (
+                "principal_arn IN (SELECT value FROM json_each(?1)) "
+                    + "AND (access_key_id IS NULL OR access_key_id NOT LIKE 'ASIA%')", subjectList
+            ),
         ] {
             let statement = try connection.makeStatement(sql: Self.query(where: condition))
             try statement.forEachRow([.text(value), .integer(bounds.0), .integer(bounds.1)]) { row in

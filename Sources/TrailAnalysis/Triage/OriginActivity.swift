@@ -1,0 +1,84 @@
+/// What one origin principal and its tree of sessions did, gathered in one pass over the events.
+struct OriginActivity {
+    /// A call kept for the behaviours found across calls (bursts, credentials used elsewhere).
+    struct Call {
+        var timeMs: Int64
+        var rowID: Int64
+        /// The call's name, interned by triage.
+        var name: Int32
+        /// The source address, interned by triage; -1 when the call has none.
+        var address: Int32
+    }
+
+    /// The behaviour lists a call goes into.
+    struct Lists {
+        var discovery: Bool
+        var failure: Bool
+        var objectRead: Bool
+        var instance: Bool
+    }
+
+    var key: String
+    var origin: Session.Origin
+    var eventCount = 0
+    var errorCount = 0
+    var firstMs = Int64.max
+    var lastMs = Int64.min
+    var accounts: Set<String> = []
+    /// The UTC days (since 1970) on which each source IP address was used.
+    var ipDays: [String: Set<Int32>] = [:]
+    /// The UTC days on which each call or behaviour name was seen.
+    var nameDays: [String: Set<Int32>] = [:]
+    var ipCalls: [String: Int] = [:]
+    var longTermKeys: Set<String> = []
+    var discovery: [Call] = []
+    var failures: [Call] = []
+    var objectReads: [Call] = []
+    var instanceCalls: [Call] = []
+
+    init(key: String, origin: Session.Origin) {
+        self.key = key
+        self.origin = origin
+    }
+
+    /// Counts a call that belongs to the origin's tree, and keeps it where behaviours need it.
+    mutating func absorb(
+        _ call: Call,
+        day: Int32,
+        name: String,
+        sourceIP: String?,
+        account: String?,
+        failed: Bool,
+        longTermKey: String?,
+        behaviours: [String],
+        lists: Lists
+    ) {
+        eventCount += 1
+        if failed { errorCount += 1 }
+        firstMs = min(firstMs, call.timeMs)
+        lastMs = max(lastMs, call.timeMs)
+        if let longTermKey { longTermKeys.insert(longTermKey) }
+        for behaviour in behaviours { nameDays[behaviour, default: []].insert(day) }
+        if lists.discovery { discovery.append(call) }
+        if lists.failure { failures.append(call) }
+        if lists.objectRead { objectReads.append(call) }
+        if lists.instance { instanceCalls.append(call) }
+        if let account { accounts.insert(account) }
+        nameDays[name, default: []].insert(day)
+        if let sourceIP {
+            ipDays[sourceIP, default: []].insert(day)
+            ipCalls[sourceIP, default: 0] += 1
+        }
+    }
+
+    /// Whether `sourceIP` is one of the origin's usual places: used on at least `days` distinct days.
+    func isEstablished(_ sourceIP: String?, days: Int) -> Bool {
+        guard let sourceIP else { return false }
+        return (ipDays[sourceIP]?.count ?? 0) >= days
+    }
+
+    /// Whether the origin made the call (or showed the behaviour) `name` on at least `days` distinct days.
+    func isHabitual(_ name: String, days: Int) -> Bool {
+        (nameDays[name]?.count ?? 0) >= days
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import TrailAnalysis
+import TrailCore
+import TrailIngest
+import TrailReport
+import TrailStore
+
+/// `trailhound report DUMP...`: ingests the dumps, triages the case and writes the report folder.
+struct ReportCommand {
+    /// The exit status when an incident at or above `--fail-on` is found.
+    static let incidentFound: Int32 = 2
+
+    private var ingestOptions: CaseIngest.Options?
+    private let databasePath: String
+    private let outputFolder: String
+    private var triageOptions = Triage.Options()
+    private let failOn: String?
+    private let progressStyle: ProgressReporter.Style
+    private let logger: Logger
+    private let now: Date
+
+    init(arguments: [String], now: Date = Date()) throws(UsageError) {
+        let list = try ArgumentList(
+            arguments,
+            command: "report",
+            options: ["--db", "-o", "--output", "--principal", "--from", "--to", "--fail-on", "--jobs"],
+            flags: ["--quiet", "--verbose"]
+        )
+        databasePath = list.value("--db") ?? "trailhound.db"
+        outputFolder = list.value("-o") ?? list.value("--output") ?? "trailhound-report"
+        if !list.positionals.isEmpty {
+            var options = CaseIngest.Options(paths: list.positionals, databasePath: databasePath)
+            options.toolVersion = Trailhound.version
+            options.arguments = ["report"] + arguments
+            if let jobs = list.value("--jobs") {
+                guard let count = Int(jobs), (1...64).contains(count) else {
+                    throw UsageError(message: "Invalid value '\(jobs)' for option '--jobs'", command: "report")
+                }
+                options.jobs = count
+            }
+            ingestOptions = options
+        }
+        triageOptions.principals = list.values("--principal")
+        triageOptions.from = try SessionsCommand.time(list.value("--from"), option: "--from")
+        triageOptions.to = try SessionsCommand.time(list.value("--to"), option: "--to")
+        if let severity = list.value("--fail-on") {
+            guard TechniqueTable.severities.contains(severity) else {
+                throw UsageError(
+                    message: "Invalid value '\(severity)' for option '--fail-on': use "
+                        + TechniqueTable.severities.joined(separator: ", "),
+                    command: "report"
+                )
+            }
+        }
+        failOn = list.value("--fail-on")
+        logger = Logger(level: list.has("--verbose") ? .info : .notice, handler: StandardErrorLogHandler())
+        progressStyle =
+            list.has("--quiet") ? .none : (StandardError.isTerminal ? .live : .periodic(intervalSeconds: 5))
+        self.now = now
+    }
+
+    func run() throws -> Int32 {
+        var unreadable = false
+        if let ingestOptions {
+            let summary = try IngestCommand.update(ingestOptions, progressStyle: progressStyle, logger: logger)
+            unreadable = summary.hasErrors
+        } else {
+            try DatabaseFile.requireExisting(databasePath)
+        }
+
+        let generatedAt = EventTime.iso8601(milliseconds: Int64(now.timeIntervalSince1970 * 1_000))
+        let report = try CaseReport.build(databasePath: databasePath, options: triageOptions, generatedAt: generatedAt)
+        try write(report)
+
+        print(IncidentReport.table(report), terminator: "")
+        print("Report written to \(TerminalText.sanitized(outputFolder))/index.html")
+        let line = IncidentReport.summaryLine(report)
+        print(line)
+        if let failOn, let worst = report.incidents.first,
+            TechniqueTable.rank(of: worst.severity) >= TechniqueTable.rank(of: failOn)
+        {
+            StandardError.writeLine("\(line): failing on \(failOn)")
+            return Self.incidentFound
+        }
+        return unreadable ? Trailhound.ExitStatus.failure : Trailhound.ExitStatus.success
+    }
+
+    /// Writes the report folder's files, each through a temporary name so that a reader never
+    /// sees half a file.
+    private func write(_ report: CaseReport) throws {
+        let folder = URL(fileURLWithPath: outputFolder, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let files: [(String, String)] = [
+            ("index.html", IncidentHTML.render(report)),
+            ("report.md", IncidentMarkdown.render(report)),
+            ("report.json", IncidentReport.json(report)),
+            ("timeline.jsonl", IncidentReport.jsonl(report)),
+            ("timeline.csv", IncidentReport.csv(report)),
+        ]
+        for (name, text) in files {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
+        }
+    }
+}
