@@ -13,7 +13,10 @@ struct ReportCommandTests {
     private static func reportOnSampleDump(_ extra: [String] = []) throws -> (TemporaryDirectory, CommandResult) {
         let folder = try TemporaryDirectory()
         let result = try runTrailhound(
-            ["report", Fixtures.path("ingest-dump"), "-o", folder.file("out"), "--db", folder.file("case.db"), "--quiet"]
+            [
+                "report", Fixtures.path("ingest-dump"), "-o", folder.file("out"), "--db", folder.file("case.db"),
+                "--quiet",
+            ]
                 + extra
         )
         return (folder, result)
@@ -26,7 +29,9 @@ struct ReportCommandTests {
     @Test func findsOneCriticalIncidentForTheStolenKeyAndItsChainedSessions() throws {
         let (folder, result) = try Self.reportOnSampleDump()
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput.split(separator: "\n").last?.hasPrefix("trailhound: 1 incident (1 critical)") == true)
+        #expect(
+            result.standardOutput.split(separator: "\n").last?.hasPrefix("trailhound: 1 incident (1 critical)") == true
+        )
 
         let expected = try Fixtures.json("ingest-dump.expected.json")
         let attack = try #require(expected["attack"] as? [String: Any])
@@ -71,9 +76,11 @@ struct ReportCommandTests {
 
         let isolation = try #require(incident["isolation"] as? [String: Any])
         let actions = try #require(isolation["actions"] as? [[String: Any]])
-        let planned = Set(actions.compactMap { action in
-            (action["action"] as? String).map { "\($0) \(action["target"] as? String ?? "")" }
-        })
+        let planned = Set(
+            actions.compactMap { action in
+                (action["action"] as? String).map { "\($0) \(action["target"] as? String ?? "")" }
+            }
+        )
         #expect(planned.contains("deny-all-user \(Self.alice)"))
         #expect(planned.contains("deactivate-access-key \(attack["userAccessKeyId"] as? String ?? "?")"))
         #expect(planned.contains("deny-all-user arn:aws:iam::444455556666:user/backdoor"), "the backdoor user too")
@@ -147,7 +154,10 @@ struct ReportCommandTests {
             RecordText.delivery(
                 (0..<5).map { index in
                     RecordText.call(
-                        "ListBuckets", by: user, at: "2026-11-02T10:0\(index):00Z", id: "q\(index)",
+                        "ListBuckets",
+                        by: user,
+                        at: "2026-11-02T10:0\(index):00Z",
+                        id: "q\(index)",
                         source: "s3.amazonaws.com"
                     )
                 }

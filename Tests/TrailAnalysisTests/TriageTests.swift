@@ -31,7 +31,10 @@ struct TriageTests {
     private static func discoveryBurst(day: Int, ip: String, by identity: [String: Any]? = nil) -> [String] {
         discovery.enumerated().map { index, name in
             RecordText.call(
-                name, by: identity ?? ops, at: String(format: "2026-11-%02dT09:%02d:00Z", day, index), id: "d\(day)-\(index)",
+                name,
+                by: identity ?? ops,
+                at: String(format: "2026-11-%02dT09:%02d:00Z", day, index),
+                id: "d\(day)-\(index)",
                 sourceIP: ip
             )
         }
@@ -47,9 +50,12 @@ struct TriageTests {
     }
 
     @Test func aDiscoveryBurstFromANewPlaceIsFoundButAloneIsNotAnIncident() throws {
-        let incidents = try Self.triage(Self.discoveryBurst(day: 2, ip: "203.0.113.50"), principals: [
-            "arn:aws:iam::111122223333:user/ops"
-        ])
+        let incidents = try Self.triage(
+            Self.discoveryBurst(day: 2, ip: "203.0.113.50"),
+            principals: [
+                "arn:aws:iam::111122223333:user/ops"
+            ]
+        )
         let incident = try #require(incidents.first)
         #expect(Self.names(incident).contains("DiscoveryBurst"))
         #expect(try Self.triage(Self.discoveryBurst(day: 2, ip: "203.0.113.50")).isEmpty, "one medium technique")
@@ -59,11 +65,18 @@ struct TriageTests {
         var records = (2...5).flatMap { Self.discoveryBurst(day: $0, ip: "198.51.100.7") }
         records += [
             RecordText.call(
-                "CreateUser", by: Self.ops, at: "2026-11-06T03:00:00Z", id: "p1", requestParameters: ["userName": "x"],
+                "CreateUser",
+                by: Self.ops,
+                at: "2026-11-06T03:00:00Z",
+                id: "p1",
+                requestParameters: ["userName": "x"],
                 sourceIP: "203.0.113.50"
             ),
             RecordText.call(
-                "AttachUserPolicy", by: Self.ops, at: "2026-11-06T03:01:00Z", id: "p2",
+                "AttachUserPolicy",
+                by: Self.ops,
+                at: "2026-11-06T03:01:00Z",
+                id: "p2",
                 requestParameters: ["userName": "x", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"],
                 sourceIP: "203.0.113.50"
             ),
@@ -80,8 +93,13 @@ struct TriageTests {
     @Test func failedCallAndDiscoveryBurstsTogetherAreAnIncident() throws {
         let failures = (0..<8).map { index in
             RecordText.call(
-                "GetSecretValue", by: Self.ops, at: "2026-11-02T09:3\(index):00Z", id: "f\(index)",
-                source: "secretsmanager.amazonaws.com", errorCode: "AccessDenied", sourceIP: "203.0.113.50"
+                "GetSecretValue",
+                by: Self.ops,
+                at: "2026-11-02T09:3\(index):00Z",
+                id: "f\(index)",
+                source: "secretsmanager.amazonaws.com",
+                errorCode: "AccessDenied",
+                sourceIP: "203.0.113.50"
             )
         }
         let incident = try #require(try Self.triage(Self.discoveryBurst(day: 2, ip: "203.0.113.50") + failures).first)
@@ -92,9 +110,13 @@ struct TriageTests {
     @Test func aMassReadOfObjectsIsHigh() throws {
         let reads = (0..<120).map { index in
             RecordText.call(
-                "GetObject", by: Self.ops, at: String(format: "2026-11-02T10:%02d:%02dZ", index / 20, index % 60),
-                id: "r\(index)", source: "s3.amazonaws.com",
-                requestParameters: ["bucketName": "payroll", "key": "k\(index)"], sourceIP: "203.0.113.50"
+                "GetObject",
+                by: Self.ops,
+                at: String(format: "2026-11-02T10:%02d:%02dZ", index / 20, index % 60),
+                id: "r\(index)",
+                source: "s3.amazonaws.com",
+                requestParameters: ["bucketName": "payroll", "key": "k\(index)"],
+                sourceIP: "203.0.113.50"
             )
         }
         let incident = try #require(try Self.triage(reads).first)
@@ -108,12 +130,21 @@ struct TriageTests {
             "accountId": "111122223333",
         ]
         let login = RecordText.call(
-            "ConsoleLogin", by: root, at: "2026-11-02T10:00:00Z", id: "c1", source: "signin.amazonaws.com",
-            responseElements: ["ConsoleLogin": "Success"], sourceIP: "203.0.113.50",
+            "ConsoleLogin",
+            by: root,
+            at: "2026-11-02T10:00:00Z",
+            id: "c1",
+            source: "signin.amazonaws.com",
+            responseElements: ["ConsoleLogin": "Success"],
+            sourceIP: "203.0.113.50",
             extra: ["additionalEventData": ["MFAUsed": "No", "LoginTo": "https://console.aws.amazon.com"]]
         )
         let keys = RecordText.call(
-            "CreateAccessKey", by: root, at: "2026-11-02T10:05:00Z", id: "c2", sourceIP: "203.0.113.50"
+            "CreateAccessKey",
+            by: root,
+            at: "2026-11-02T10:05:00Z",
+            id: "c2",
+            sourceIP: "203.0.113.50"
         )
         let incident = try #require(try Self.triage([login, keys]).first)
         #expect(incident.origin.arn == "arn:aws:iam::111122223333:root")

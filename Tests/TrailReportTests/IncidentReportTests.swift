@@ -12,9 +12,20 @@ struct IncidentReportTests {
         row.time = "2026-11-03T02:01:12Z"
         row.eventName = "GetCallerIdentity"
         var incident = Incident(
-            id: "INC-1", severity: "high", origin: Session.Origin(), originKey: "arn:aws:iam::1:user/x", sessions: [],
-            techniques: [], reasons: [], timeline: [], eventCount: agents.count, errorCount: 0, firstSeen: nil,
-            lastSeen: nil, accounts: [], sourceIPAddresses: []
+            id: "INC-1",
+            severity: "high",
+            origin: Session.Origin(),
+            originKey: "arn:aws:iam::1:user/x",
+            sessions: [],
+            techniques: [],
+            reasons: [],
+            timeline: [],
+            eventCount: agents.count,
+            errorCount: 0,
+            firstSeen: nil,
+            lastSeen: nil,
+            accounts: [],
+            sourceIPAddresses: []
         )
         incident.timeline = agents.map { agent in
             var copy = row
@@ -25,7 +36,13 @@ struct IncidentReportTests {
         dump.files = 10
         dump.filesFailed = failedFiles
         dump.events = agents.count
-        return CaseReport(generatedAt: "2026-12-01T00:00:00Z", dump: dump, incidents: [incident], plans: [:], planProblems: [:])
+        return CaseReport(
+            generatedAt: "2026-12-01T00:00:00Z",
+            dump: dump,
+            incidents: [incident],
+            plans: [:],
+            planProblems: [:]
+        )
     }
 
     @Test(arguments: ["=1+2", "+SUM(A1)", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])

@@ -30,6 +30,8 @@ struct OriginActivity {
     /// The UTC days on which each call or behaviour name was seen.
     var nameDays: [String: Set<Int32>] = [:]
     var ipCalls: [String: Int] = [:]
+    /// The addresses of the calls within ``settlingMs`` of the first one, with their times.
+    var earlyAddresses: [(timeMs: Int64, address: String)] = []
     var longTermKeys: Set<String> = []
     var discovery: [Call] = []
     var failures: [Call] = []
@@ -55,6 +57,7 @@ struct OriginActivity {
     ) {
         eventCount += 1
         if failed { errorCount += 1 }
+        noteEarly(sourceIP, at: call.timeMs)
         firstMs = min(firstMs, call.timeMs)
         lastMs = max(lastMs, call.timeMs)
         if let longTermKey { longTermKeys.insert(longTermKey) }
@@ -71,10 +74,38 @@ struct OriginActivity {
         }
     }
 
-    /// Whether `sourceIP` is one of the origin's usual places: used on at least `days` distinct days.
+    /// How long after an origin's first call its addresses are its own, for AWS services.
+    static let settlingMs: Int64 = 60 * 1000
+
+    /// Keeps the addresses of the earliest calls, whatever order the calls arrive in.
+    private mutating func noteEarly(_ sourceIP: String?, at timeMs: Int64) {
+        guard timeMs <= (firstMs == Int64.max ? timeMs : firstMs) + Self.settlingMs else { return }
+        if let sourceIP { earlyAddresses.append((timeMs, sourceIP)) }
+        if timeMs < firstMs {
+            earlyAddresses.removeAll { $0.timeMs > timeMs + Self.settlingMs }
+        }
+    }
+
+    /// Whether `sourceIP` is one of the origin's usual places: used on at least `days` distinct
+    /// days or, for an AWS service's resource (an instance, a function), used in its first calls,
+    /// which the resource makes itself with credentials just delivered to it.
     func isEstablished(_ sourceIP: String?, days: Int) -> Bool {
         guard let sourceIP else { return false }
+        // "AWS Internal" and service names: a call AWS made on the principal's behalf.
+        if sourceIP.contains(where: \.isLetter) && !sourceIP.contains(":") {
+            return true
+        }
+        if origin.type == "AWSService", earlyAddresses.contains(where: { $0.address == sourceIP }) {
+            return true
+        }
         return (ipDays[sourceIP]?.count ?? 0) >= days
+    }
+
+    /// Whether some IP address of the origin was used on at least `days` distinct days.
+    func hasEstablishedAddress(days: Int) -> Bool {
+        ipDays.contains { address, used in
+            used.count >= days && (!address.contains(where: \.isLetter) || address.contains(":"))
+        }
     }
 
     /// Whether the origin made the call (or showed the behaviour) `name` on at least `days` distinct days.

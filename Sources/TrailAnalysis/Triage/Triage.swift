@@ -25,6 +25,8 @@ package struct Triage {
     /// A sighting is routine when its origin used the same source address, or made the same
     /// call, on at least this many distinct days of the dump.
     static let routineDays = 3
+    /// A call or behaviour that at least this many origins of the dump show is common.
+    static let commonOrigins = 5
     static let burstWindowMs: Int64 = 10 * 60 * 1000
     /// Distinct discovery calls within a window that make a discovery burst.
     static let discoveryBurstNames = 10
@@ -55,7 +57,6 @@ package struct Triage {
         var lastMs = Int64.min
         var rowIDs: [Int64] = []
         var routine = false
-
         mutating func add(timeMs: Int64, rowID: Int64) {
             count += 1
             firstMs = min(firstMs, timeMs)
@@ -111,7 +112,20 @@ package struct Triage {
     /// not in the dump (instance-profile sessions are attributed to their instance).
     static func origin(of session: Session) -> (key: String, origin: Session.Origin) {
         let origin = session.origin
-        if let arn = origin.arn { return (arn, origin) }
+        // A federation token is handed by a broker to someone else: that person is the origin.
+        if session.kind == "GetFederationToken", let arn = session.sessionArn {
+            var federated = Session.Origin()
+            federated.type = "FederatedUser"
+            federated.arn = arn
+            federated.name = session.sessionName
+            return (arn, federated)
+        }
+        if let arn = origin.arn {
+            // Every user of a SAML or OIDC provider shares its ARN: the user is the origin.
+            let perUser = ["SAMLUser", "IdentityCenterUser", "WebIdentityUser"].contains(origin.type ?? "")
+            if perUser, let name = origin.name { return ("\(arn)/\(name)", origin) }
+            return (arn, origin)
+        }
         if let service = origin.service { return ("\(service)/\(origin.resource ?? "")", origin) }
         if let name = session.sessionName, isInstanceID(name) {
             var instance = Session.Origin()
@@ -378,16 +392,30 @@ package struct Triage {
 
     // MARK: - Deciding
 
-    /// Marks sightings made from the origin's usual places, or of calls it makes habitually, as
-    /// routine; critical techniques never are.
+    /// Marks sightings as routine: made from the origin's usual places, or calls it makes
+    /// habitually, or calls that many origins of the dump make (unless this origin has usual
+    /// places and made it from elsewhere).
+    ///
+    /// A critical sighting is routine only from a usual place, or when many origins make it and
+    /// this one has no usual place to compare with; one that impairs defences (logging,
+    /// detectors) never is.
     private mutating func judgeRoutine() {
+        var origins: [String: Int] = [:]
+        for activity in activities.values {
+            for name in activity.nameDays.keys { origins[name, default: 0] += 1 }
+        }
         for (key, originGroups) in groups {
             guard let activity = activities[key] else { continue }
+            let hasBaseline = activity.hasEstablishedAddress(days: Self.routineDays)
             for (groupKey, var group) in originGroups {
-                group.routine =
-                    TechniqueTable.rank(of: group.technique.severity) < 4
-                    && (activity.isEstablished(group.sourceIP, days: Self.routineDays)
-                        || activity.isHabitual(group.name, days: Self.routineDays))
+                let established = activity.isEstablished(group.sourceIP, days: Self.routineDays)
+                let habitual = activity.isHabitual(group.name, days: Self.routineDays)
+                let common = (origins[group.name] ?? 0) >= Self.commonOrigins && (established || !hasBaseline)
+                switch TechniqueTable.rank(of: group.technique.severity) {
+                case 4 where group.technique.tactic == "Defense Evasion": group.routine = false
+                case 4: group.routine = established || common
+                default: group.routine = established || habitual || common
+                }
                 groups[key]?[groupKey] = group
             }
         }
@@ -399,15 +427,16 @@ package struct Triage {
         var reasons: [String]
     }
 
-    /// Whether an origin is an incident, and how severe: its worst technique that is not
-    /// routine, raised a level when its tree hops accounts, chains roles or spans four tactics.
+    /// Whether an origin is an incident, and how severe: a high or critical technique outside
+    /// its routine, two medium ones, or one medium among four tactics; as severe as its worst
+    /// technique, raised a level when its tree hops accounts, chains roles or spans four tactics.
     private func verdict(for activity: OriginActivity, tree: [Session]) -> Verdict {
         let live = (groups[activity.key] ?? [:]).values.filter { !$0.routine }
         let rank = { (group: SightingGroup) in TechniqueTable.rank(of: group.technique.severity) }
         let worst = live.map(rank).max() ?? -1
-        let seriousTechniques = Set(live.filter { rank($0) >= 2 }.map { $0.technique.techniqueID + $0.name })
+        let seriousTechniques = Set(live.filter { rank($0) >= 2 }.map(\.technique.techniqueID))
         let tactics = Set(live.filter { rank($0) >= 1 }.map(\.technique.tactic))
-        let isIncident = worst >= 3 || seriousTechniques.count >= 2 || tactics.count >= 3
+        let isIncident = worst >= 3 || seriousTechniques.count >= 2 || (worst >= 2 && tactics.count >= 4)
         var level = max(worst, isIncident ? 2 : 0)
         let hops = live.contains { $0.name == "CrossAccountAssumeRole" || $0.name == "RoleChaining" }
         if isIncident, hops || tactics.count >= 4 { level = min(level + 1, 4) }
@@ -417,9 +446,11 @@ package struct Triage {
             reasons.append("It used a technique of severity \(TechniqueTable.severities[worst]) outside its routine.")
         }
         if seriousTechniques.count >= 2 {
-            reasons.append("It used \(seriousTechniques.count) different techniques of severity medium or above.")
+            reasons.append(
+                "It used \(seriousTechniques.count) different techniques of severity medium or above outside its routine."
+            )
         }
-        if tactics.count >= 3 {
+        if tactics.count >= 4 {
             reasons.append(
                 "Its calls span \(tactics.count) ATT&CK tactics: \(tactics.sorted().joined(separator: ", "))."
             )
@@ -434,7 +465,8 @@ package struct Triage {
         if routine > 0 {
             reasons.append(
                 "\(routine) technique sightings were discounted as routine: made from an address it used, "
-                    + "or calls it made, on \(Self.routineDays) or more days."
+                    + "or calls it made, on \(Self.routineDays) or more days, or calls that "
+                    + "\(Self.commonOrigins) or more origins of the dump make."
             )
         }
         return Verdict(isIncident: isIncident, severity: TechniqueTable.severities[max(level, 0)], reasons: reasons)

@@ -1,0 +1,133 @@
+import TrailAnalysis
+import TrailCore
+
+/// An incident's isolation plan: each containment action with its AWS CLI command quoted for a
+/// shell, the alerting rule, and containment found already applied in the logs.
+extension IncidentHTML {
+    static func isolation(for incident: Incident, report: CaseReport) -> [String] {
+        var parts = ["<h3>Isolation plan</h3>"]
+        guard let plan = report.plans[incident.id] else {
+            let problem = report.planProblems[incident.id] ?? "No plan was made for this incident."
+            return parts + ["<p class=\"problem\">\(HTMLText.escaped(problem))</p>"]
+        }
+        parts.append(
+            "<p>Generated \(HTMLText.escaped(plan.generatedAt)); sessions issued before "
+                + "\(code(plan.tokenIssueTime)) are revoked. Subjects: \(codeList(plan.subjects)). "
+                + "Review every command before running it, with the credentials of the action's account.</p>"
+        )
+        parts += plan.warnings.map { "<p class=\"warning\"><strong>Warning:</strong> \(HTMLText.escaped($0))</p>" }
+        parts += plan.actions.map(action)
+        parts += alerting(plan.alerting)
+        parts += containment(plan.containment)
+        return parts
+    }
+
+    private static func action(_ action: IsolationPlan.Action) -> String {
+        var parts = [
+            "<div class=\"action\">",
+            "<h4><span class=\"kind\">\(HTMLText.escaped(action.kind.rawValue))</span> \(code(action.target))</h4>",
+            facts([
+                ("Account", action.accountID.map(code) ?? "unknown"), ("Why", HTMLText.escaped(action.reason)),
+                ("Evidence", limitedCodeList(action.evidence, limit: eventIDLimit)),
+            ]),
+        ]
+        if action.command.isEmpty {
+            parts.append("<p class=\"note\">No command can do this: see the caveats.</p>")
+        } else {
+            parts.append(commandBlock(action.command))
+        }
+        if let document = action.policyDocument {
+            parts.append("<p class=\"label\">Policy document</p>")
+            parts.append("<pre class=\"json\">\(HTMLText.preformatted(prettyJSON(document)))</pre>")
+        }
+        if !action.caveats.isEmpty {
+            parts.append(
+                "<ul class=\"caveats\">" + action.caveats.map { HTMLText.element("li", $0) }.joined() + "</ul>"
+            )
+        }
+        parts.append("</div>")
+        return parts.joined(separator: "\n")
+    }
+
+    /// An argv as one shell-quoted line, as the isolation script would run it.
+    private static func commandBlock(_ arguments: [String]) -> String {
+        "<pre class=\"command\">\(HTMLText.preformatted(ShellQuoting.commandLine(arguments)))</pre>"
+    }
+
+    private static func alerting(_ alerting: IsolationPlan.Alerting) -> [String] {
+        var parts = [
+            "<div class=\"alerting\">",
+            "<h4>Alerting: an EventBridge rule for containment being applied</h4>",
+        ]
+        if !alerting.caveats.isEmpty {
+            parts.append(
+                "<ul class=\"caveats\">" + alerting.caveats.map { HTMLText.element("li", $0) }.joined() + "</ul>"
+            )
+        }
+        parts += [
+            "<p class=\"label\">Event pattern</p>",
+            "<pre class=\"json\">\(HTMLText.preformatted(prettyJSON(alerting.eventPattern)))</pre>",
+            "<p class=\"label\">SNS topic policy statement to add</p>",
+            "<pre class=\"json\">\(HTMLText.preformatted(prettyJSON(alerting.snsTopicPolicyStatement)))</pre>",
+        ]
+        if !alerting.commands.isEmpty {
+            parts.append("<p class=\"label\">Commands</p>")
+            parts += alerting.commands.map(commandBlock)
+        }
+        parts.append("</div>")
+        return parts
+    }
+
+    private static func containment(_ items: [IsolationPlan.Containment]) -> [String] {
+        guard !items.isEmpty else { return [] }
+        let rows = items.map { item in
+            let outcome =
+                item.held
+                ? "<td class=\"held\">held</td>"
+                : "<td class=\"not-held\">did not hold: \(item.callsAfter) successful calls after it</td>"
+            return [
+                HTMLText.element("td", item.target, className: "mono"), HTMLText.element("td", item.action),
+                HTMLText.element("td", item.appliedAt, className: "time"),
+                HTMLText.element("td", item.eventID ?? "", className: "mono"), outcome,
+            ]
+        }
+        return [
+            "<h4>Containment already applied, from the logs</h4>",
+            table(
+                columns: ["target", "action", "applied at", "event ID", "outcome"],
+                rows: rows,
+                className: "containment"
+            ),
+        ]
+    }
+
+    // MARK: - JSON
+
+    /// `value` as indented JSON, for reading; strings and keys are escaped by ``JSONValue``.
+    static func prettyJSON(_ value: JSONValue, indent: String = "") -> String {
+        let inner = indent + "  "
+        switch value {
+        case .array(let items) where !items.isEmpty && !isShortScalarList(items):
+            let lines = items.map { inner + prettyJSON($0, indent: inner) }
+            return "[\n" + lines.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let members) where !members.isEmpty:
+            let lines = members.map { key, member in
+                inner + JSONValue.string(key).rendered() + ": " + prettyJSON(member, indent: inner)
+            }
+            return "{\n" + lines.joined(separator: ",\n") + "\n\(indent)}"
+        default:
+            return value.rendered()
+        }
+    }
+
+    /// Whether `items` are strings, numbers or Booleans short enough to read on one line.
+    private static func isShortScalarList(_ items: [JSONValue]) -> Bool {
+        let scalars = items.allSatisfy { item in
+            switch item {
+            case .array, .object: return false
+            default: return true
+            }
+        }
+        return scalars && JSONValue.array(items).rendered().count <= 60
+    }
+}
