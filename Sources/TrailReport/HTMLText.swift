@@ -21,13 +21,13 @@ package enum HTMLText {
     /// `text` reduced to the characters an `id` or a fragment link may hold, `[A-Za-z0-9_-]`,
     /// so that no value can leave the attribute or point elsewhere; `item` when nothing is left.
     package static func identifier(_ text: String) -> String {
-        let kept = text.unicodeScalars.filter { scalar in
-            scalar.isASCII
-                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-"
-                    || scalar == "_")
-        }
+        let kept = text.unicodeScalars.filter(identifierCharacters.contains)
         return kept.isEmpty ? "item" : String(kept)
     }
+
+    private static let identifierCharacters = Set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars
+    )
 
     /// `text` cut to at most `limit` characters, ending in an ellipsis when it was cut.
     ///
@@ -37,13 +37,18 @@ package enum HTMLText {
         return String(text.prefix(limit - 1)) + "\u{2026}"
     }
 
-    /// An element with escaped text content and an optional class, such as `<td class="key">…</td>`.
+    /// An element with escaped text content and an optional class, such as
+    /// `<td class="key">…</td>`.
     ///
     /// - Parameters:
     ///   - name: The element name, a constant of the renderer.
     ///   - text: The content, escaped here.
     ///   - className: A class name, a constant of the renderer.
-    package static func element(_ name: String, _ text: String, className: String? = nil) -> String {
+    package static func element(
+        _ name: String,
+        _ text: String,
+        className: String? = nil
+    ) -> String {
         let classAttribute = className.map { " class=\"\(identifier($0))\"" } ?? ""
         return "<\(name)\(classAttribute)>\(escaped(text))</\(name)>"
     }
@@ -60,7 +65,8 @@ package enum HTMLText {
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
-            case "\n" where keepingLineBreaks, "\t" where keepingLineBreaks: result.unicodeScalars.append(scalar)
+            case "\n" where keepingLineBreaks, "\t" where keepingLineBreaks:
+                result.unicodeScalars.append(scalar)
             default:
                 if isHidden(scalar) {
                     result += "\\u{\(String(scalar.value, radix: 16))}"

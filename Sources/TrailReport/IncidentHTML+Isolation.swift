@@ -4,6 +4,10 @@ import TrailCore
 /// An incident's isolation plan: each containment action with its AWS CLI command quoted for a
 /// shell, the alerting rule, and containment found already applied in the logs.
 extension IncidentHTML {
+    /// The most event IDs listed as an action's evidence; report.json holds the rest.
+    static let evidenceLimit = 10
+
+    /// The plan of `incident`, or why there is none.
     static func isolation(for incident: Incident, report: CaseReport) -> [String] {
         var parts = ["<h3>Isolation plan</h3>"]
         guard let plan = report.plans[incident.id] else {
@@ -12,10 +16,13 @@ extension IncidentHTML {
         }
         parts.append(
             "<p>Generated \(HTMLText.escaped(plan.generatedAt)); sessions issued before "
-                + "\(code(plan.tokenIssueTime)) are revoked. Subjects: \(codeList(plan.subjects)). "
-                + "Review every command before running it, with the credentials of the action's account.</p>"
+                + "\(code(plan.tokenIssueTime)) are revoked. "
+                + "Subjects: \(codeList(plan.subjects)). Review every command before running it, "
+                + "with the credentials of the action's account.</p>"
         )
-        parts += plan.warnings.map { "<p class=\"warning\"><strong>Warning:</strong> \(HTMLText.escaped($0))</p>" }
+        parts += plan.warnings.map { warning in
+            "<p class=\"warning\"><strong>Warning:</strong> \(HTMLText.escaped(warning))</p>"
+        }
         parts += plan.actions.map(action)
         parts += alerting(plan.alerting)
         parts += containment(plan.containment)
@@ -23,12 +30,13 @@ extension IncidentHTML {
     }
 
     private static func action(_ action: IsolationPlan.Action) -> String {
+        let kind = "<span class=\"kind\">\(HTMLText.escaped(action.kind.rawValue))</span>"
         var parts = [
-            "<div class=\"action\">",
-            "<h4><span class=\"kind\">\(HTMLText.escaped(action.kind.rawValue))</span> \(code(action.target))</h4>",
+            "<div class=\"action\">", "<h4>\(kind) \(code(action.target))</h4>",
             facts([
-                ("Account", action.accountID.map(code) ?? "unknown"), ("Why", HTMLText.escaped(action.reason)),
-                ("Evidence", limitedCodeList(action.evidence, limit: eventIDLimit)),
+                ("Account", action.accountID.map(code) ?? "unknown"),
+                ("Why", HTMLText.escaped(action.reason)),
+                ("Evidence", limitedCodeList(action.evidence, limit: evidenceLimit)),
             ]),
         ]
         if action.command.isEmpty {
@@ -37,21 +45,27 @@ extension IncidentHTML {
             parts.append(commandBlock(action.command))
         }
         if let document = action.policyDocument {
-            parts.append("<p class=\"label\">Policy document</p>")
-            parts.append("<pre class=\"json\">\(HTMLText.preformatted(prettyJSON(document)))</pre>")
+            parts += ["<p class=\"label\">Policy document</p>", jsonBlock(document)]
         }
-        if !action.caveats.isEmpty {
-            parts.append(
-                "<ul class=\"caveats\">" + action.caveats.map { HTMLText.element("li", $0) }.joined() + "</ul>"
-            )
-        }
+        parts += caveats(action.caveats)
         parts.append("</div>")
         return parts.joined(separator: "\n")
     }
 
     /// An argv as one shell-quoted line, as the isolation script would run it.
     private static func commandBlock(_ arguments: [String]) -> String {
-        "<pre class=\"command\">\(HTMLText.preformatted(ShellQuoting.commandLine(arguments)))</pre>"
+        let line = ShellQuoting.commandLine(arguments)
+        return "<pre class=\"command\">\(HTMLText.preformatted(line))</pre>"
+    }
+
+    private static func jsonBlock(_ value: JSONValue) -> String {
+        "<pre class=\"json\">\(HTMLText.preformatted(prettyJSON(value)))</pre>"
+    }
+
+    private static func caveats(_ caveats: [String]) -> [String] {
+        guard !caveats.isEmpty else { return [] }
+        let items = caveats.map { HTMLText.element("li", $0) }
+        return ["<ul class=\"caveats\">" + items.joined() + "</ul>"]
     }
 
     private static func alerting(_ alerting: IsolationPlan.Alerting) -> [String] {
@@ -59,16 +73,11 @@ extension IncidentHTML {
             "<div class=\"alerting\">",
             "<h4>Alerting: an EventBridge rule for containment being applied</h4>",
         ]
-        if !alerting.caveats.isEmpty {
-            parts.append(
-                "<ul class=\"caveats\">" + alerting.caveats.map { HTMLText.element("li", $0) }.joined() + "</ul>"
-            )
-        }
+        parts += caveats(alerting.caveats)
         parts += [
-            "<p class=\"label\">Event pattern</p>",
-            "<pre class=\"json\">\(HTMLText.preformatted(prettyJSON(alerting.eventPattern)))</pre>",
+            "<p class=\"label\">Event pattern</p>", jsonBlock(alerting.eventPattern),
             "<p class=\"label\">SNS topic policy statement to add</p>",
-            "<pre class=\"json\">\(HTMLText.preformatted(prettyJSON(alerting.snsTopicPolicyStatement)))</pre>",
+            jsonBlock(alerting.snsTopicPolicyStatement),
         ]
         if !alerting.commands.isEmpty {
             parts.append("<p class=\"label\">Commands</p>")
@@ -84,26 +93,27 @@ extension IncidentHTML {
             let outcome =
                 item.held
                 ? "<td class=\"held\">held</td>"
-                : "<td class=\"not-held\">did not hold: \(item.callsAfter) successful calls after it</td>"
+                : "<td class=\"not-held\">did not hold: \(item.callsAfter) successful calls "
+                    + "after it</td>"
             return [
-                HTMLText.element("td", item.target, className: "mono"), HTMLText.element("td", item.action),
-                HTMLText.element("td", item.appliedAt, className: "time"),
-                HTMLText.element("td", item.eventID ?? "", className: "mono"), outcome,
+                cell(item.target, className: "mono"), cell(item.action),
+                cell(item.appliedAt, className: "time"),
+                cell(item.eventID ?? "", className: "mono"),
+                outcome,
             ]
         }
+        let columns = ["target", "action", "applied at", "event ID", "outcome"]
         return [
             "<h4>Containment already applied, from the logs</h4>",
-            table(
-                columns: ["target", "action", "applied at", "event ID", "outcome"],
-                rows: rows,
-                className: "containment"
-            ),
+            table(columns: columns, rows: rows, className: "containment"),
         ]
     }
 
     // MARK: - JSON
 
     /// `value` as indented JSON, for reading; strings and keys are escaped by ``JSONValue``.
+    ///
+    /// Short lists of scalars, such as `"Action": ["*"]`, stay on one line.
     static func prettyJSON(_ value: JSONValue, indent: String = "") -> String {
         let inner = indent + "  "
         switch value {

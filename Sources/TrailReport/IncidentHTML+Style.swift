@@ -30,7 +30,8 @@ extension IncidentHTML {
         .muted, .note { color: var(--muted); }
         .note { font-size: 13px; }
         code, .mono, pre { font-family: var(--mono); font-size: 12px; }
-        code { background: var(--soft); border-radius: 4px; padding: 0 3px; overflow-wrap: anywhere; }
+        code { background: var(--soft); border-radius: 4px; padding: 0 3px;
+          overflow-wrap: anywhere; }
         td code { background: none; padding: 0; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 18px;
           margin: 8px 0 14px; }
@@ -110,7 +111,8 @@ extension IncidentHTML {
         svg.tree .node.cross-account rect { stroke: var(--cross); stroke-width: 2; }
         svg.tree .edge { fill: none; stroke: #8c959f; stroke-width: 1.6; }
         svg.tree .edge.chained { stroke: var(--chain); stroke-width: 2; }
-        svg.tree .edge.cross-account { stroke: var(--cross); stroke-width: 2; stroke-dasharray: 7 4; }
+        svg.tree .edge.cross-account { stroke: var(--cross); stroke-width: 2;
+          stroke-dasharray: 7 4; }
         svg.tree .arrow { fill: #8c959f; }
         svg.tree .arrow.cross-account { fill: var(--cross); }
         svg.tree .arrow.chained { fill: var(--chain); }
@@ -126,10 +128,13 @@ extension IncidentHTML {
           border-radius: 6px; padding: 10px 14px; margin: 12px 0; break-inside: avoid; }
         .alerting { border-left-color: var(--low); }
         .action .kind { display: inline-block; font-family: var(--mono); font-size: 12px;
-          background: var(--ink); color: #fff; border-radius: 4px; padding: 1px 6px; margin-right: 4px; }
+          background: var(--ink); color: #fff; border-radius: 4px; padding: 1px 6px;
+          margin-right: 4px; }
         ul.caveats { margin: 4px 0; padding-left: 20px; font-size: 13px; color: var(--muted); }
-        .warning { background: #fff8e1; border: 1px solid #f0c36d; border-radius: 6px; padding: 8px 12px; }
-        .problem { background: var(--soft); border-left: 4px solid var(--informational); padding: 8px 12px; }
+        .warning { background: #fff8e1; border: 1px solid #f0c36d; border-radius: 6px;
+          padding: 8px 12px; }
+        .problem { background: var(--soft); border-left: 4px solid var(--informational);
+          padding: 8px 12px; }
         td.held { color: #1a7f37; font-weight: 600; }
         td.not-held { color: var(--cross); font-weight: 600; }
         footer { margin-top: 40px; border-top: 1px solid var(--line); }

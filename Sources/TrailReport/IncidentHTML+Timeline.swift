@@ -5,56 +5,65 @@ import TrailAnalysis
 /// Twelve fields do not fit twelve readable columns, so related ones share a cell: the account
 /// over the region, the event name over its source, the actor over the chain of keys.
 extension IncidentHTML {
+    /// The timeline heading, a note on what is shown, and the table.
     static func timeline(_ incident: Incident) -> [String] {
         let total = incident.timeline.count
         var parts = ["<h3>Timeline</h3>"]
         guard total > 0 else { return parts + ["<p>No calls.</p>"] }
-        let note =
+        let shown =
             total > timelineLimit
             ? "The first \(timelineLimit) of \(total) calls of the tree are shown."
             : "All \(total) call\(total == 1 ? "" : "s") of the tree."
         parts.append(
-            "<p class=\"note\">\(note) The full timeline of every incident is in timeline.csv and "
-                + "timeline.jsonl. Long user agents show three lines here: point at one to read it whole.</p>"
+            "<p class=\"note\">\(shown) The full timeline of every incident is in timeline.csv "
+                + "and timeline.jsonl. Long user agents show three lines here: point at one to "
+                + "read it whole.</p>"
         )
 
         let rows = incident.timeline.prefix(timelineLimit)
         let columns = [
-            "time", "account / region", "event", "error", "source IP", "user agent", "actor / chain of keys",
-            "summary", "technique", "file#record",
+            "time", "account / region", "event", "error", "source IP", "user agent",
+            "actor / chain of keys", "summary", "technique", "file#record",
         ]
         let rowClasses = rows.map { row in
             row.technique.map { "technique " + severityClass($0.severity) } ?? "plain"
         }
         parts.append(
-            table(columns: columns, rows: rows.map(timelineCells), className: "timeline", rowClasses: rowClasses)
+            table(
+                columns: columns,
+                rows: rows.map(timelineCells),
+                className: "timeline",
+                rowClasses: rowClasses
+            )
         )
         return parts
     }
 
     private static func timelineCells(_ row: TimelineRow) -> [String] {
         let technique = row.technique.map { technique in
-            "<td class=\"technique\"><span class=\"mono\">\(HTMLText.escaped(technique.techniqueID))</span> "
+            "<td class=\"technique\"><span class=\"mono\">"
+                + "\(HTMLText.escaped(technique.techniqueID))</span> "
                 + HTMLText.escaped(technique.name) + "</td>"
         }
+        let actor = row.principalARN ?? row.accessKeyID ?? ""
         return [
             timeCell(row.time),
             stackedCell(row.accountID ?? "", row.region ?? "", className: "where"),
             stackedCell(row.eventName ?? "?", row.eventSource ?? "", className: "event"),
-            HTMLText.element("td", row.errorCode ?? "", className: "error"),
-            HTMLText.element("td", row.sourceIPAddress ?? "", className: "address"),
+            cell(row.errorCode ?? "", className: "error"),
+            cell(row.sourceIPAddress ?? "", className: "address"),
             clampedCell(row.userAgent ?? "", className: "agent"),
-            stackedCell(
-                row.principalARN ?? row.accessKeyID ?? "",
-                row.chain.joined(separator: " \u{203a} "),
-                className: "actor"
-            ),
-            HTMLText.element("td", row.summary, className: "summary"), technique ?? "<td></td>", recordCell(row),
+            stackedCell(actor, row.chain.joined(separator: " \u{203a} "), className: "actor"),
+            cell(row.summary, className: "summary"), technique ?? "<td></td>", recordCell(row),
         ]
     }
 
     /// A cell of two values, the second under the first and quieter.
-    private static func stackedCell(_ first: String, _ second: String, className: String) -> String {
+    private static func stackedCell(
+        _ first: String,
+        _ second: String,
+        className: String
+    ) -> String {
         "<td class=\"\(className)\"><span class=\"first\">\(HTMLText.escaped(first))</span>"
             + "<span class=\"second\">\(HTMLText.escaped(second))</span></td>"
     }
@@ -63,16 +72,18 @@ extension IncidentHTML {
     /// column narrow.
     private static func timeCell(_ time: String?) -> String {
         guard let time, let separator = time.firstIndex(of: "T") else {
-            return HTMLText.element("td", time ?? "", className: "time")
+            return cell(time ?? "", className: "time")
         }
         let date = HTMLText.escaped(String(time[..<separator]))
-        return "<td class=\"time\">\(date)<wbr>\(HTMLText.escaped(String(time[separator...])))</td>"
+        let clock = HTMLText.escaped(String(time[separator...]))
+        return "<td class=\"time\">\(date)<wbr>\(clock)</td>"
     }
 
     /// A cell cut to three lines on screen, whole on hover, in print and in its tooltip.
     private static func clampedCell(_ text: String, className: String) -> String {
         let escaped = HTMLText.escaped(text)
-        return "<td class=\"\(className)\" title=\"\(escaped)\"><span class=\"clamp\">\(escaped)</span></td>"
+        return "<td class=\"\(className)\" title=\"\(escaped)\">"
+            + "<span class=\"clamp\">\(escaped)</span></td>"
     }
 
     /// The record's file and index; the full path is the tooltip.
@@ -93,6 +104,7 @@ extension IncidentHTML {
             }
         }
         let index = row.recordIndex.map { "#\($0)" } ?? ""
-        return "<td class=\"record\" title=\"\(HTMLText.escaped(file))\">\(cut)\(HTMLText.escaped(name + index))</td>"
+        return "<td class=\"record\" title=\"\(HTMLText.escaped(file))\">"
+            + "\(cut)\(HTMLText.escaped(name + index))</td>"
     }
 }

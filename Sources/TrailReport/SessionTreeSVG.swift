@@ -67,23 +67,23 @@ package struct SessionTreeSVG {
         let (width, height) = size
         let marker = HTMLText.identifier("arrow-" + incident.id)
         var parts = [
-            "<svg class=\"tree\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
-                + "role=\"img\" aria-label=\"Session tree of \(HTMLText.escaped(incident.id))\">",
+            "<svg class=\"tree\" width=\"\(width)\" height=\"\(height)\" "
+                + "viewBox=\"0 0 \(width) \(height)\" role=\"img\" "
+                + "aria-label=\"Session tree of \(HTMLText.escaped(incident.id))\">",
             "<defs>" + arrowhead(id: marker, className: "arrow")
                 + arrowhead(id: marker + "-cross", className: "arrow cross-account")
                 + arrowhead(id: marker + "-chain", className: "arrow chained") + "</defs>",
         ]
-        for node in nodes {
-            if let edge = edge(to: node, marker: marker) { parts.append(edge) }
-        }
+        parts += nodes.compactMap { edge(to: $0, marker: marker) }
         parts += nodes.map(box)
         parts.append("</svg>")
         return parts.joined(separator: "\n")
     }
 
     private func arrowhead(id: String, className: String) -> String {
-        "<marker id=\"\(id)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
-            + "orient=\"auto-start-reverse\"><path class=\"\(className)\" d=\"M0,0 L10,5 L0,10 z\"/></marker>"
+        "<marker id=\"\(id)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+            + "markerHeight=\"7\" orient=\"auto-start-reverse\">"
+            + "<path class=\"\(className)\" d=\"M0,0 L10,5 L0,10 z\"/></marker>"
     }
 
     /// The curve from the parent's right side to the node's left side, with its marks.
@@ -95,23 +95,24 @@ package struct SessionTreeSVG {
         let (x2, y2) = (end.x - 2, end.y + Self.nodeHeight / 2)
         let middle = (x1 + x2) / 2
 
-        // Each mark is a class of the edge and a label: (class, label).
-        var marks: [(String, String)] = []
+        // Each mark is a class of the edge and a label.
+        var marks: [(className: String, label: String)] = []
         if session.crossAccount { marks.append(("cross-account", "cross-account")) }
         if session.roleChaining { marks.append(("chained", "role chaining")) }
-        let classes = (["edge"] + marks.map(\.0)).joined(separator: " ")
-        let arrow = marker + (session.crossAccount ? "-cross" : session.roleChaining ? "-chain" : "")
+        let classes = (["edge"] + marks.map(\.className)).joined(separator: " ")
+        let arrowKind = session.crossAccount ? "-cross" : session.roleChaining ? "-chain" : ""
+        let arrow = marker + arrowKind
 
         var text =
             "<path class=\"\(classes)\" marker-end=\"url(#\(arrow))\" "
             + "d=\"M\(number(x1)),\(number(y1)) C\(number(middle)),\(number(y1)) "
             + "\(number(middle)),\(number(y2)) \(number(x2)),\(number(y2))\"/>"
-        // One label a line, stacked above the middle of the curve, where it is between the boxes.
+        // One label a line, stacked above the middle of the curve, between the boxes.
         for (index, mark) in marks.reversed().enumerated() {
             let y = (y1 + y2) / 2 - 6 - 13 * Double(index)
             text +=
-                "<text class=\"edge-label \(mark.0)\" x=\"\(number(middle))\" y=\"\(number(y))\" "
-                + "text-anchor=\"middle\">\(HTMLText.escaped(mark.1))</text>"
+                "<text class=\"edge-label \(mark.className)\" x=\"\(number(middle))\" "
+                + "y=\"\(number(y))\" text-anchor=\"middle\">\(HTMLText.escaped(mark.label))</text>"
         }
         return text
     }
@@ -120,48 +121,51 @@ package struct SessionTreeSVG {
     /// the full text is in the box's tooltip.
     private func box(_ node: Node) -> String {
         let (x, y) = frame(of: node)
-        let lines = node.session.map(Self.lines(of:)) ?? originLines()
+        let text = node.session.map(Self.text(of:)) ?? originText()
         var classes = node.session == nil ? ["node", "origin"] : ["node", "session"]
         if node.session?.crossAccount == true { classes.append("cross-account") }
         if node.session?.roleChaining == true { classes.append("chained") }
 
-        let limits = [27, 29, 37]
-        let rows = zip(lines.visible, zip(["title", "key", "meta"], limits)).enumerated().map {
-            index,
-            item in
-            let (text, (className, limit)) = item
-            return "<text class=\"\(className)\" x=\"\(number(x + 12))\" y=\"\(number(y + 19 + 17 * Double(index)))\">"
-                + HTMLText.escaped(HTMLText.truncated(text, to: limit)) + "</text>"
+        // The most characters of each line that fit the box at its font size.
+        let styles = [("title", 27), ("key", 29), ("meta", 37)]
+        let lines = zip(text.lines, styles).enumerated().map { index, item in
+            let (line, (className, limit)) = item
+            let baseline = y + 19 + 17 * Double(index)
+            return "<text class=\"\(className)\" x=\"\(number(x + 12))\" y=\"\(number(baseline))\">"
+                + HTMLText.escaped(HTMLText.truncated(line, to: limit)) + "</text>"
         }
-        return "<g class=\"\(classes.joined(separator: " "))\"><title>\(HTMLText.escaped(lines.tooltip))</title>"
+        // Each tooltip line is escaped on its own, so that a line break in a value stays visible.
+        let tooltip = text.tooltip.map(HTMLText.escaped).joined(separator: "\n")
+        return "<g class=\"\(classes.joined(separator: " "))\"><title>\(tooltip)</title>"
             + "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(Self.nodeWidth))\" "
-            + "height=\"\(number(Self.nodeHeight))\" rx=\"6\"/>" + rows.joined() + "</g>"
+            + "height=\"\(number(Self.nodeHeight))\" rx=\"6\"/>" + lines.joined() + "</g>"
     }
 
-    private func originLines() -> (visible: [String], tooltip: String) {
+    private func originText() -> (lines: [String], tooltip: [String]) {
         let origin = incident.origin
         let title = origin.name ?? origin.resource ?? origin.service ?? origin.label
-        let tooltip = "Origin: \(origin.label)\n\(incident.originKey)"
-        return ([title, incident.originKey, "origin, " + (origin.type ?? "type unknown")], tooltip)
+        let type = "origin, " + (origin.type ?? "type unknown")
+        return ([title, incident.originKey, type], ["Origin: " + origin.label, incident.originKey])
     }
 
     /// The box text of a session: its role and session name, its access key, then its account,
     /// how it was obtained and how many calls it made.
-    private static func lines(of session: Session) -> (visible: [String], tooltip: String) {
+    private static func text(of session: Session) -> (lines: [String], tooltip: [String]) {
         let role = session.roleArn.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
         let name = [role, session.sessionName].compactMap { $0 }.joined(separator: "/")
         let title = name.isEmpty ? (session.sessionArn ?? session.kind ?? "session") : name
-        var details = [session.accountId ?? "account unknown", session.kind ?? "issuer unknown"]
-        details.append("\(session.eventCount) call\(session.eventCount == 1 ? "" : "s")")
+        let calls = "\(session.eventCount) call\(session.eventCount == 1 ? "" : "s")"
+        let details = [
+            session.accountId ?? "account unknown", session.kind ?? "issuer unknown", calls,
+        ]
         let tooltip = [
             title, session.sessionArn ?? session.roleArn, "Access key " + session.accessKeyId,
-            session.issuedAt.map { "Issued " + $0 }, session.crossAccount ? "Cross-account hop" : nil,
+            session.issuedAt.map { "Issued " + $0 },
+            session.crossAccount ? "Cross-account hop" : nil,
             session.roleChaining ? "Role chaining" : nil,
         ]
-        return (
-            [title, session.accessKeyId, details.joined(separator: " \u{b7} ")],
-            tooltip.compactMap { $0 }.joined(separator: "\n")
-        )
+        let lines = [title, session.accessKeyId, details.joined(separator: " \u{b7} ")]
+        return (lines, tooltip.compactMap { $0 })
     }
 
     /// A coordinate with at most one decimal, for compact output.
@@ -189,7 +193,9 @@ private struct TreeLayout {
         self.limit = limit
         let keys = Set(sessions.map(\.accessKeyId))
         for (index, session) in sessions.enumerated() {
-            if let parent = session.parentAccessKeyId, keys.contains(parent), parent != session.accessKeyId {
+            if let parent = session.parentAccessKeyId, keys.contains(parent),
+                parent != session.accessKeyId
+            {
                 children[parent, default: []].append(index)
             } else {
                 roots.append(index)
@@ -217,13 +223,17 @@ private struct TreeLayout {
     /// limit is reached or the session was already placed.
     private mutating func place(_ index: Int, column: Int, parent: Int) -> Double? {
         let session = sessions[index]
-        guard nodes.count - 1 < limit, visited.insert(session.accessKeyId).inserted else { return nil }
+        guard nodes.count - 1 < limit, visited.insert(session.accessKeyId).inserted else {
+            return nil
+        }
         let position = nodes.count
         nodes.append(SessionTreeSVG.Node(session: session, column: column, row: 0, parent: parent))
 
         var childRows: [Double] = []
         for child in children[session.accessKeyId] ?? [] {
-            if let row = place(child, column: column + 1, parent: position) { childRows.append(row) }
+            if let row = place(child, column: column + 1, parent: position) {
+                childRows.append(row)
+            }
         }
 
         let row: Double

@@ -46,7 +46,11 @@ struct IncidentHTMLTests {
         return makeReport(incidents: [incident])
     }
 
-    static func makeIncident(id: String, sessions: [Session], severity: String = "critical") -> Incident {
+    static func makeIncident(
+        id: String,
+        sessions: [Session],
+        severity: String = "critical"
+    ) -> Incident {
         var origin = Session.Origin()
         origin.type = "IAMUser"
         origin.arn = "arn:aws:iam::111122223333:user/dev-alice"
@@ -69,7 +73,10 @@ struct IncidentHTMLTests {
         )
     }
 
-    static func makeReport(incidents: [Incident], failed: [DumpSummary.FailedFile] = []) -> CaseReport {
+    static func makeReport(
+        incidents: [Incident],
+        failed: [DumpSummary.FailedFile] = []
+    ) -> CaseReport {
         var dump = DumpSummary()
         dump.files = 3
         dump.filesOK = 3 - failed.count
@@ -164,10 +171,12 @@ struct IncidentHTMLTests {
             session.parentAccessKeyId = index == 0 ? nil : "ASIA\((index - 1) / 3)"
             return session
         }
-        let html = IncidentHTML.render(Self.makeReport(incidents: [Self.makeIncident(id: "INC-1", sessions: sessions)]))
+        let incident = Self.makeIncident(id: "INC-1", sessions: sessions)
+        let html = IncidentHTML.render(Self.makeReport(incidents: [incident]))
         let graph = try #require(Self.graphs(in: html).first)
 
-        #expect(Self.occurrences(of: "<g class=\"node session", in: graph) == SessionTreeSVG.nodeLimit)
+        let drawn = Self.occurrences(of: "<g class=\"node session", in: graph)
+        #expect(drawn == SessionTreeSVG.nodeLimit)
         #expect(html.contains("60 of 100 sessions are drawn; 40 were left out"))
     }
 
@@ -189,7 +198,8 @@ struct IncidentHTMLTests {
             records: 7
         )
         let html = IncidentHTML.render(Self.makeReport(incidents: [], failed: [failed]))
-        let table = html.components(separatedBy: "<table class=\"failed-files\">").dropFirst().first ?? ""
+        let tables = html.components(separatedBy: "<table class=\"failed-files\">")
+        let table = tables.dropFirst().first ?? ""
 
         #expect(table.contains("AWSLogs/1/a&amp;b.json.gz"))
         #expect(table.contains("gzip data is truncated"))
@@ -202,7 +212,8 @@ struct IncidentHTMLTests {
         incident.timeline = Array(repeating: TimelineRow(chain: [], summary: "row"), count: 650)
         let html = IncidentHTML.render(Self.makeReport(incidents: [incident]))
 
-        #expect(Self.occurrences(of: "<tr class=\"plain\">", in: html) == IncidentHTML.timelineLimit)
+        let rows = Self.occurrences(of: "<tr class=\"plain\">", in: html)
+        #expect(rows == IncidentHTML.timelineLimit)
         #expect(html.contains("The first 500 of 650 calls"))
         #expect(html.contains("timeline.csv and timeline.jsonl"))
     }
@@ -236,15 +247,18 @@ struct IncidentHTMLTests {
         )
         let html = IncidentHTML.render(report)
 
-        #expect(html.contains("aws iam put-role-policy --role-name &#39;it&#39;\\&#39;&#39;s &lt;x&gt;&#39;"))
+        // `it's <x>` as one shell word, `'it'\''s <x>'`, then escaped for HTML.
+        let quoted = "&#39;it&#39;\\&#39;&#39;s &lt;x&gt;&#39;"
+        #expect(html.contains("aws iam put-role-policy --role-name " + quoted))
         #expect(html.contains("&quot;Version&quot;: &quot;2012-10-17&quot;"))
     }
 
     @Test func aPlanProblemIsShownWhenThereIsNoPlan() {
         var report = Self.chainedReport()
         report.planProblems["INC-1"] = "No principal <of> this incident can be contained"
+        let html = IncidentHTML.render(report)
 
-        #expect(IncidentHTML.render(report).contains("No principal &lt;of&gt; this incident can be contained"))
+        #expect(html.contains("No principal &lt;of&gt; this incident can be contained"))
     }
 
     // MARK: - Self-contained
@@ -258,7 +272,8 @@ struct IncidentHTMLTests {
         #expect(!lowered.contains("<script"))
         #expect(!lowered.contains("<link"))
         #expect(!lowered.contains("@import"))
-        #expect(lowered.components(separatedBy: "url(").dropFirst().allSatisfy { $0.hasPrefix("#") })
+        let references = lowered.components(separatedBy: "url(").dropFirst()
+        #expect(references.allSatisfy { $0.hasPrefix("#") })
         #expect(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""))
     }
 }
