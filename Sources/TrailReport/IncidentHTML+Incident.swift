@@ -90,8 +90,8 @@ extension IncidentHTML {
             return ["<h3>Techniques</h3>", "<p>None.</p>"]
         }
         let columns = [
-            "tactic", "technique", "name", "severity", "seen as", "count", "routine",
-            "first seen", "last seen", "source IPs", "event IDs",
+            "tactic", "technique", "severity", "seen as", "count", "routine", "first / last seen",
+            "source IPs", "event IDs",
         ]
         let rows = incident.techniques.map(techniqueCells)
         return ["<h3>Techniques</h3>", table(columns: columns, rows: rows, className: "techniques")]
@@ -105,14 +105,20 @@ extension IncidentHTML {
             eventIDs += " <span class=\"muted\">+\(more) more</span>"
         }
         let addresses = limitedCodeList(sighting.sourceIPAddresses, limit: addressLimit)
+        let name =
+            "<td class=\"technique\"><span class=\"first mono\">"
+            + "\(HTMLText.escaped(technique.techniqueID))</span>"
+            + "<span class=\"second\">\(HTMLText.escaped(technique.name))</span></td>"
+        let first = HTMLText.escaped(sighting.firstSeen ?? "")
+        let last = HTMLText.escaped(sighting.lastSeen ?? "")
+        let seen =
+            "<td class=\"time\"><span class=\"first\">\(first)</span>"
+            + "<span class=\"second\">\(last)</span></td>"
         return [
-            cell(technique.tactic), cell(technique.techniqueID, className: "mono"),
-            cell(technique.name), "<td>\(severityBadge(technique.severity))</td>",
+            cell(technique.tactic), name, "<td>\(severityBadge(technique.severity))</td>",
             cell(sighting.names.joined(separator: ", ")),
             cell(String(sighting.count), className: "num"),
-            cell(String(sighting.routineCount), className: "num"),
-            cell(sighting.firstSeen ?? "", className: "time"),
-            cell(sighting.lastSeen ?? "", className: "time"),
+            cell(String(sighting.routineCount), className: "num"), seen,
             "<td class=\"ips\">\(addresses)</td>", "<td class=\"ids\">\(eventIDs)</td>",
         ]
     }

@@ -40,28 +40,32 @@ extension IncidentHTML {
         table { border-collapse: collapse; width: 100%; margin: 6px 0 18px; font-size: 13px; }
         th, td { text-align: left; vertical-align: top; padding: 5px 8px;
           border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
-        td.mono, td.agent, td.actor, td.record, td.summary, td.ids, td code {
+        td.mono, td.agent, td.actor, td.record, td.summary, td.address, td.ids, td code {
           overflow-wrap: anywhere; }
         th { background: var(--soft); font-weight: 600; border-bottom: 2px solid var(--line);
           white-space: nowrap; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.time { font-variant-numeric: tabular-nums; white-space: nowrap; }
-        table.timeline { font-size: 12px; }
+        table.timeline { font-size: 12px; table-layout: fixed; }
         table.timeline th, table.timeline td { padding: 4px 6px; }
-        table.timeline td.time { width: 6.5rem; font-family: var(--mono); font-size: 11px; }
-        table.timeline td.where { width: 7.5rem; }
+        table.timeline th { white-space: normal; }
+        table.timeline th:nth-child(1) { width: 6.5%; }
+        table.timeline th:nth-child(2) { width: 8%; }
+        table.timeline th:nth-child(3) { width: 13%; }
+        table.timeline th:nth-child(4) { width: 8%; }
+        table.timeline th:nth-child(5) { width: 7.5%; }
+        table.timeline th:nth-child(6) { width: 12.5%; }
+        table.timeline th:nth-child(7) { width: 14.5%; }
+        table.timeline th:nth-child(8) { width: 11%; }
+        table.timeline th:nth-child(9) { width: 9.5%; }
+        table.timeline th:nth-child(10) { width: 9.5%; }
+        table.timeline td.time { font-family: var(--mono); font-size: 11px; }
         table.timeline td.where .first { font-family: var(--mono); font-size: 11px; }
-        table.timeline td.address { width: 7.5rem; }
-        table.timeline td.agent { width: 12rem; color: var(--muted); font-size: 11px; }
-        table.timeline td.actor { width: 15rem; font-family: var(--mono); font-size: 11px;
-          overflow-wrap: anywhere; }
-        table.timeline td.summary { min-width: 9rem; }
-        table.timeline td.technique { width: 9rem; }
-        table.timeline td.record { width: 13rem; color: var(--muted); font-family: var(--mono);
+        table.timeline td.agent { color: var(--muted); font-size: 11px; }
+        table.timeline td.actor { font-family: var(--mono); font-size: 11px; }
+        table.timeline td.record { color: var(--muted); font-family: var(--mono);
           font-size: 10.5px; }
         td .first, td .second { display: block; }
-        td .first { white-space: nowrap; }
-        td.actor .first { white-space: normal; }
         td .second { color: var(--muted); font-size: 11px; }
         td.event .first { font-weight: 600; }
         .clamp { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3;
@@ -69,6 +73,9 @@ extension IncidentHTML {
         td:hover .clamp { display: block; }
         td.ips code, td.ids code { white-space: nowrap; }
         td.ids code { display: block; font-size: 11px; }
+        table.techniques td.technique { min-width: 16em; }
+        table.techniques td.technique .second { color: var(--ink); font-size: 13px; }
+        table.techniques td.time .second { font-size: 13px; color: var(--ink); }
         td.error { color: var(--cross); font-weight: 600; }
         tr.technique td:first-child { box-shadow: inset 4px 0 var(--informational); }
         tr.technique.sev-low td:first-child { box-shadow: inset 4px 0 var(--low); }
