@@ -132,7 +132,7 @@ enum HelpText {
         """
 
     private static let report = """
-        Usage: trailhound report [DUMP...] [-o DIR] [--db FILE] [--principal ARN|KEY]... [--from T] [--to T] [--fail-on SEVERITY] [--jobs N] [--quiet] [--verbose]
+        Usage: trailhound report [DUMP...] [-o DIR] [--db FILE] [--principal P]... [--from T] [--to T] [--fail-on S]
 
         Ingests each DUMP (only what is new) into the case database, finds the incidents (origin
         principals whose sessions show attacker techniques outside their routine) and writes the
@@ -142,10 +142,12 @@ enum HelpText {
         Options:
           -o, --output DIR       The report folder (default 'trailhound-report')
           --db FILE              The case database (default 'trailhound.db')
-          --principal ARN|KEY    Report on the origins of these principals only (repeatable)
+          --principal P          Report on the origins of this ARN or access key only (repeatable)
           --from, --to T         Only calls in this window (YYYY-MM-DD or ISO 8601, UTC)
-          --fail-on SEVERITY     Exit 2 when an incident is at least this severe: informational,
+          --fail-on S            Exit 2 when an incident is at least this severe: informational,
                                  low, medium, high or critical
+          --jobs N               Decoding threads for the ingest
+          --quiet, --verbose     No progress, or a line per file read
         Exit status: 0, 1 when some input could not be read, 2 with --fail-on (before 1), 64 for usage.
         """
 

@@ -25,15 +25,12 @@ struct IngestCommand {
         guard !list.positionals.isEmpty else {
             throw UsageError(message: "Missing PATH: give a dump folder or files to ingest", command: "ingest")
         }
-        options = CaseIngest.Options(paths: list.positionals, databasePath: list.value("--db") ?? "trailhound.db")
-        options.toolVersion = Trailhound.version
-        options.arguments = ["ingest"] + arguments
-        if let jobs = list.value("--jobs") {
-            guard let count = Int(jobs), (1...64).contains(count) else {
-                throw UsageError(message: "Invalid value '\(jobs)' for option '--jobs'", command: "ingest")
-            }
-            options.jobs = count
-        }
+        options = try Self.options(
+            from: list,
+            databasePath: list.value("--db") ?? "trailhound.db",
+            command: "ingest",
+            arguments: arguments
+        )
         format = try list.choice("--format", default: .text, command: "ingest")
         logger = Logger(level: list.has("--verbose") ? .info : .notice, handler: StandardErrorLogHandler())
         progressStyle =
@@ -47,6 +44,26 @@ struct IngestCommand {
         case .json: print(IngestReport.json(summary, databasePath: options.databasePath), terminator: "")
         }
         return summary.hasErrors ? Trailhound.ExitStatus.failure : Trailhound.ExitStatus.success
+    }
+
+    /// The ingest options of `ingest` or `report`: the paths, the database, `--jobs`, and the
+    /// command line recorded in the case's `runs` table.
+    static func options(
+        from list: ArgumentList,
+        databasePath: String,
+        command: String,
+        arguments: [String]
+    ) throws(UsageError) -> CaseIngest.Options {
+        var options = CaseIngest.Options(paths: list.positionals, databasePath: databasePath)
+        options.toolVersion = Trailhound.version
+        options.arguments = [command] + arguments
+        if let jobs = list.value("--jobs") {
+            guard let count = Int(jobs), (1...64).contains(count) else {
+                throw UsageError(message: "Invalid value '\(jobs)' for option '--jobs'", command: command)
+            }
+            options.jobs = count
+        }
+        return options
     }
 
     /// Brings the case up to date with progress on stderr and one stderr line per file that was

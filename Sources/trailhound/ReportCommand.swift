@@ -29,16 +29,12 @@ struct ReportCommand {
         databasePath = list.value("--db") ?? "trailhound.db"
         outputFolder = list.value("-o") ?? list.value("--output") ?? "trailhound-report"
         if !list.positionals.isEmpty {
-            var options = CaseIngest.Options(paths: list.positionals, databasePath: databasePath)
-            options.toolVersion = Trailhound.version
-            options.arguments = ["report"] + arguments
-            if let jobs = list.value("--jobs") {
-                guard let count = Int(jobs), (1...64).contains(count) else {
-                    throw UsageError(message: "Invalid value '\(jobs)' for option '--jobs'", command: "report")
-                }
-                options.jobs = count
-            }
-            ingestOptions = options
+            ingestOptions = try IngestCommand.options(
+                from: list,
+                databasePath: databasePath,
+                command: "report",
+                arguments: arguments
+            )
         }
         triageOptions.principals = list.values("--principal")
         triageOptions.from = try SessionsCommand.time(list.value("--from"), option: "--from")

@@ -180,7 +180,8 @@ struct ReportCommandTests {
         #expect(result.status == 64)
         #expect(
             result.errorLines.first
-                == "Error: Invalid value 'severe' for option '--fail-on': use informational, low, medium, high, critical"
+                == "Error: Invalid value 'severe' for option '--fail-on': use "
+                + "informational, low, medium, high, critical"
         )
     }
 

@@ -25,12 +25,18 @@ package struct Timeline {
 
     /// Builds the timeline of several subjects at once, such as the root sessions of an origin
     /// that has no ARN.
-    package static func build(subjects: [String], databasePath: String, from: String? = nil, to: String? = nil)
-        throws -> Timeline
-    {
+    ///
+    /// - Parameter techniques: The technique table, when the caller has it already.
+    package static func build(
+        subjects: [String],
+        databasePath: String,
+        from: String? = nil,
+        to: String? = nil,
+        techniques: TechniqueTable? = nil
+    ) throws -> Timeline {
         let subject = subjects.joined(separator: ", ")
         let store = try SessionStore(databasePath: databasePath)
-        let techniques = try TechniqueTable.bundled()
+        let techniques = try techniques ?? TechniqueTable.bundled()
         var filter = SessionStore.Filter()
         filter.principal = subjects
         let sessions = try store.sessions(matching: filter)

@@ -91,10 +91,7 @@ struct OriginActivity {
     /// which the resource makes itself with credentials just delivered to it.
     func isEstablished(_ sourceIP: String?, days: Int) -> Bool {
         guard let sourceIP else { return false }
-        // "AWS Internal" and service names: a call AWS made on the principal's behalf.
-        if sourceIP.contains(where: \.isLetter) && !sourceIP.contains(":") {
-            return true
-        }
+        if Self.isServiceName(sourceIP) { return true }
         if origin.type == "AWSService", earlyAddresses.contains(where: { $0.address == sourceIP }) {
             return true
         }
@@ -103,9 +100,13 @@ struct OriginActivity {
 
     /// Whether some IP address of the origin was used on at least `days` distinct days.
     func hasEstablishedAddress(days: Int) -> Bool {
-        ipDays.contains { address, used in
-            used.count >= days && (!address.contains(where: \.isLetter) || address.contains(":"))
-        }
+        ipDays.contains { address, used in used.count >= days && !Self.isServiceName(address) }
+    }
+
+    /// Whether a source is a name rather than an address: "AWS Internal" or a service such as
+    /// `ec2.amazonaws.com`, a call AWS made on the principal's behalf.
+    static func isServiceName(_ source: String) -> Bool {
+        source.contains(where: \.isLetter) && !source.contains(":")
     }
 
     /// Whether the origin made the call (or showed the behaviour) `name` on at least `days` distinct days.

@@ -32,8 +32,6 @@ package struct Triage {
     static let discoveryBurstNames = 10
     /// Failed calls within a window that make a failed-call burst.
     static let failedBurstCalls = 8
-    /// How long after an instance's first call its addresses count as its own.
-    static let instanceSettlingMs: Int64 = 60 * 1000
     /// Object reads within a window that make a mass read.
     static let massReadCalls = 100
 
@@ -367,21 +365,20 @@ package struct Triage {
 
     /// Calls of an instance's credentials from public addresses that the instance does not use.
     ///
-    /// The instance's own addresses are those of its first calls (the instance uses fresh
-    /// credentials before anyone could have stolen them), and any address used on several days;
-    /// most calls are not a home, since a thief may well make more calls than the instance.
+    /// The instance's own addresses are those of its first minute of calls (the instance uses
+    /// fresh credentials before anyone could have stolen them), and any address used on several
+    /// days; most calls are not a home, since a thief may well make more calls than the instance.
     private func instanceCredentialsElsewhere(_ activity: OriginActivity) -> [[OriginActivity.Call]] {
-        let sorted = activity.instanceCalls.sorted { ($0.timeMs, $0.rowID) < ($1.timeMs, $1.rowID) }
-        guard let first = sorted.first else { return [] }
-        let home = Set(sorted.prefix { $0.timeMs - first.timeMs <= Self.instanceSettlingMs }.map(\.address))
         var elsewhere: [Int32: [OriginActivity.Call]] = [:]
-        for call in sorted where !home.contains(call.address) && call.address >= 0 {
+        for call in activity.instanceCalls where call.address >= 0 {
             let text = addresses[Int(call.address)]
             guard IsolationPlanner.isPublicAddress(text), !activity.isEstablished(text, days: Self.routineDays)
             else { continue }
             elsewhere[call.address, default: []].append(call)
         }
-        return elsewhere.keys.sorted().compactMap { elsewhere[$0] }
+        return elsewhere.keys.sorted().compactMap { key in
+            elsewhere[key]?.sorted { ($0.timeMs, $0.rowID) < ($1.timeMs, $1.rowID) }
+        }
     }
 
     private static func mostCommon(_ values: [Int32]) -> Int32? {
@@ -447,7 +444,8 @@ package struct Triage {
         }
         if seriousTechniques.count >= 2 {
             reasons.append(
-                "It used \(seriousTechniques.count) different techniques of severity medium or above outside its routine."
+                "It used \(seriousTechniques.count) different techniques of severity medium or above "
+                    + "outside its routine."
             )
         }
         if tactics.count >= 4 {
@@ -519,8 +517,8 @@ package struct Triage {
             if !sighting.names.contains(group.name) { sighting.names.append(group.name) }
             sighting.count += group.count
             if group.routine { sighting.routineCount += group.count }
-            let first = Self.iso(group.firstMs)
-            let last = Self.iso(group.lastMs)
+            let first = EventTime.iso8601(milliseconds: group.firstMs)
+            let last = EventTime.iso8601(milliseconds: group.lastMs)
             if sighting.firstSeen.map({ first < $0 }) ?? true { sighting.firstSeen = first }
             if sighting.lastSeen.map({ last > $0 }) ?? true { sighting.lastSeen = last }
             let room = TechniqueSighting.evidenceLimit - sighting.eventIDs.count
@@ -542,9 +540,18 @@ package struct Triage {
         }
 
         let subjects = activity.origin.arn != nil ? [activity.key] : tree.map(\.accessKeyId)
-        var rows =
-            (try? Timeline.build(subjects: subjects, databasePath: databasePath, from: options.from, to: options.to))?
-            .rows ?? []
+        var rows: [TimelineRow] = []
+        do {
+            rows = try Timeline.build(
+                subjects: subjects,
+                databasePath: databasePath,
+                from: options.from,
+                to: options.to,
+                techniques: techniques
+            ).rows
+        } catch SessionChain.LookupError.notFound {
+            // No call of the tree falls in the window: the incident has an empty timeline.
+        }
         for index in rows.indices where rows[index].technique == nil {
             rows[index].technique = rows[index].eventID.flatMap { evidence[$0] }
         }
@@ -559,17 +566,10 @@ package struct Triage {
             timeline: rows,
             eventCount: activity.eventCount,
             errorCount: activity.errorCount,
-            firstSeen: activity.eventCount > 0 ? Self.iso(activity.firstMs) : nil,
-            lastSeen: activity.eventCount > 0 ? Self.iso(activity.lastMs) : nil,
+            firstSeen: activity.eventCount > 0 ? EventTime.iso8601(milliseconds: activity.firstMs) : nil,
+            lastSeen: activity.eventCount > 0 ? EventTime.iso8601(milliseconds: activity.lastMs) : nil,
             accounts: activity.accounts.sorted(),
             sourceIPAddresses: activity.ipCalls.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
         )
-    }
-
-    /// Milliseconds since 1970 as ISO 8601 UTC with seconds, as CloudTrail writes times.
-    static func iso(_ milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }
