@@ -2,7 +2,7 @@
 ///
 /// Output contracts (`--format json`) are read by scripts, so field order is stable and every
 /// string is escaped here, in one place.
-package indirect enum JSONValue: Equatable, Sendable {
+package enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -62,6 +62,12 @@ package indirect enum JSONValue: Equatable, Sendable {
     /// line separators U+2028/U+2029 (which break JavaScript consumers).
     private static func writeString(_ text: String, to output: inout String) {
         output += "\""
+        // Quotes, backslashes, controls and the lead byte of U+2028/U+2029: most strings have none.
+        guard text.containsUTF8Byte(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

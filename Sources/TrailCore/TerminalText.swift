@@ -7,7 +7,11 @@ package enum TerminalText {
     /// Returns `text` with control characters (C0, DEL and C1, which includes ESC and CSI)
     /// replaced by visible `\u{…}` notation; tabs become a single space.
     package static func sanitized(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        // Every control character's UTF-8 form starts with a byte below 0x20, DEL, 0xC2 (C1) or
+        // 0xE2 (U+2028, U+2029): without any of those there is nothing to replace.
+        guard text.containsUTF8Byte(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }),
+            text.unicodeScalars.contains(where: isControl)
+        else { return text }
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {

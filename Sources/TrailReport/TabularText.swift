@@ -7,59 +7,114 @@ import TrailCore
 package enum TabularText {
     /// An aligned table with a header line, cells separated by two spaces.
     package static func table(columns: [String], rows: [[String]], maximumCellWidth: Int = 60) -> String {
-        let clean = rows.map { $0.map { clip(TerminalText.sanitized($0), to: maximumCellWidth) } }
+        var output = ""
+        writeTable(columns: columns, rows: rows, maximumCellWidth: maximumCellWidth, to: &output)
+        return output
+    }
+
+    /// Writes the aligned table of `rows` to `output`.
+    package static func writeTable(
+        columns: [String],
+        rows: [[String]],
+        maximumCellWidth: Int = 60,
+        to output: inout some TextOutputStream
+    ) {
         let header = columns.map { clip(TerminalText.sanitized($0), to: maximumCellWidth) }
-        var widths = header.map(\.count)
-        for row in clean {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
+        var lines: [[(text: String, width: Int)]] = [header]
+        lines.reserveCapacity(rows.count + 1)
+        for row in rows {
+            lines.append(row.map { clip(TerminalText.sanitized($0), to: maximumCellWidth) })
+        }
+        var widths = header.map(\.width)
+        for line in lines {
+            for (index, cell) in line.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.width)
             }
         }
-        let lines = ([header] + clean).map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ")
+        let padding = (0...(widths.max() ?? 0)).map { String(repeating: " ", count: $0 + 2) }
+        for line in lines {
+            var text = ""
+            for (index, cell) in line.enumerated() {
+                text += cell.text
+                if index < line.count - 1 {
+                    text += padding[max(0, (index < widths.count ? widths[index] : 0) - cell.width)]
+                }
+            }
+            text += "\n"
+            output.write(text)
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// RFC 4180 CSV with a header line and CRLF line endings.
     package static func csv(columns: [String], rows: [[String]]) -> String {
-        ([columns] + rows).map { row in row.map(csvCell).joined(separator: ",") + "\r\n" }.joined()
+        var output = ""
+        writeCSV(columns: columns, rows: rows, to: &output)
+        return output
+    }
+
+    /// Writes the CSV of `rows` to `output`.
+    package static func writeCSV(
+        columns: [String],
+        rows: some Sequence<[String]>,
+        to output: inout some TextOutputStream
+    ) {
+        writeCSVLine(columns, to: &output)
+        for row in rows { writeCSVLine(row, to: &output) }
+    }
+
+    private static func writeCSVLine(_ cells: [String], to output: inout some TextOutputStream) {
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line += "," }
+            line += csvCell(cell)
+        }
+        line += "\r\n"
+        output.write(line)
     }
 
     /// One CSV cell: quoted when it holds a separator, quote or line break, and prefixed with
     /// `'` when a spreadsheet would read it as a formula (`=`, `+`, `-`, `@`, tab, CR).
     package static func csvCell(_ text: String) -> String {
         var cell = text
-        if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first),
-            !isPlainNumber(cell)
-        {
+        if let first = cell.utf8.first, formulaPrefixes.contains(first), !isPlainNumber(cell) {
             cell = "'" + cell
         }
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        guard cell.containsUTF8Byte(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            return cell
+        }
         return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
     }
+
+    /// The first bytes that make a spreadsheet read a cell as a formula: `=`, `+`, `-`, `@`, tab, CR.
+    private static let formulaPrefixes = Set("=+-@\t\r".utf8)
 
     private static func isPlainNumber(_ text: String) -> Bool {
         Double(text) != nil
     }
 
-    private static func clip(_ text: String, to width: Int) -> String {
-        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+    /// `text` cut to `width` characters, with its width.
+    private static func clip(_ text: String, to width: Int) -> (text: String, width: Int) {
+        // No more bytes than the width means no more characters either.
+        guard text.utf8.count > width else { return (text, text.displayCount) }
+        let count = text.displayCount
+        return count <= width ? (text, count) : (String(text.prefix(width - 1)) + "…", width)
     }
 }
 
 extension String {
-    /// Replaces every occurrence of `target` with `replacement`.
-    package func replacingAll(_ target: Character, with replacement: String) -> String {
+    /// Replaces every occurrence of the scalar `target` with `replacement`.
+    ///
+    /// Works on scalars, not characters: a quote followed by a combining mark is one character
+    /// but still ends a quoted CSV cell or shell word, so it must be replaced too.
+    package func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
+        guard containsUTF8Byte(where: { $0 == target.value }) || !target.isASCII else { return self }
         var result = ""
-        result.reserveCapacity(count)
-        for character in self {
-            if character == target {
+        result.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if scalar == target {
                 result += replacement
             } else {
-                result.append(character)
+                result.unicodeScalars.append(scalar)
             }
         }
         return result

@@ -8,17 +8,28 @@ package enum TimelineReport {
     }
 
     package static func render(_ timeline: Timeline, as format: Format) -> String {
+        var output = ""
+        write(timeline, as: format, to: &output)
+        return output
+    }
+
+    /// Writes the timeline to `output` row by row, for timelines of many thousand rows.
+    package static func write(_ timeline: Timeline, as format: Format, to output: inout some TextOutputStream) {
         switch format {
         case .json:
-            return JSONValue.array(timeline.rows.map { .object($0.members) }).rendered() + "\n"
+            output.write("[")
+            for (index, row) in timeline.rows.enumerated() {
+                output.write((index == 0 ? "" : ",") + JSONValue.object(row.members).rendered())
+            }
+            output.write("]\n")
         case .jsonl:
-            return timeline.rows.map { timesketchLine($0).rendered() + "\n" }.joined()
+            for row in timeline.rows { output.write(timesketchLine(row).rendered() + "\n") }
         case .csv:
-            return TabularText.csv(columns: csvColumns, rows: timeline.rows.map(csvCells))
+            TabularText.writeCSV(columns: csvColumns, rows: timeline.rows.lazy.map(csvCells), to: &output)
         case .table:
-            return TabularText.table(columns: tableColumns, rows: timeline.rows.map(tableCells))
+            TabularText.writeTable(columns: tableColumns, rows: timeline.rows.map(tableCells), to: &output)
         case .md:
-            return markdown(timeline)
+            writeMarkdown(timeline, to: &output)
         }
     }
 
@@ -67,21 +78,18 @@ package enum TimelineReport {
         ]
     }
 
-    private static func markdown(_ timeline: Timeline) -> String {
-        var lines = [
-            "# Timeline of \(MarkdownText.code(timeline.subject))", "",
-            "| time | event | error | source IP | user agent | actor | chain | summary |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        lines += timeline.rows.map { row in
+    private static func writeMarkdown(_ timeline: Timeline, to output: inout some TextOutputStream) {
+        output.write("# Timeline of \(MarkdownText.code(timeline.subject))\n\n")
+        output.write("| time | event | error | source IP | user agent | actor | chain | summary |\n")
+        output.write("|---|---|---|---|---|---|---|---|\n")
+        for row in timeline.rows {
             let cells = [
                 row.time ?? "", row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "",
                 row.userAgent ?? "", row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: " > "),
                 row.summary,
             ]
-            return "| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |"
+            output.write("| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |\n")
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The Markdown table of `rows`, for the report.

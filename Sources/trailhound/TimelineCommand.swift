@@ -1,4 +1,5 @@
 import TrailAnalysis
+import TrailCore
 import TrailReport
 
 /// `trailhound timeline`: what a principal and every session derived from it did, in order.
@@ -29,7 +30,9 @@ struct TimelineCommand {
     func run() throws -> Int32 {
         try DatabaseFile.requireExisting(databasePath)
         let timeline = try Timeline.build(subject: subject, databasePath: databasePath, from: from, to: to)
-        print(TimelineReport.render(timeline, as: format), terminator: "")
+        var output = StandardOutput()
+        TimelineReport.write(timeline, as: format, to: &output)
+        output.flush()
         return Trailhound.ExitStatus.success
     }
 }

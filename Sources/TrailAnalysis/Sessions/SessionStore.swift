@@ -47,9 +47,13 @@ package struct SessionStore {
 
     // MARK: - Building
 
+    /// What the graph was built from: the last event id.
+    ///
+    /// Ingest only ever appends events, so the last id changes whenever the events do, and
+    /// reading it is one index lookup where a count would scan a million rows.
     private func eventsStamp() throws(SQLiteError) -> String {
-        let rows = try connection.makeStatement(sql: "SELECT count(*), ifnull(max(id), 0) FROM events").rows()
-        return rows.first.map { "\($0[0].integer ?? 0)/\($0[1].integer ?? 0)" } ?? "0/0"
+        let rows = try connection.makeStatement(sql: "SELECT ifnull(max(id), 0) FROM events").rows()
+        return "last-event-\(rows.first?.first?.integer ?? 0)"
     }
 
     private func isStale() throws(SQLiteError) -> Bool {
@@ -123,7 +127,7 @@ package struct SessionStore {
             values.append(.text(to))
         }
         if !filter.principal.isEmpty {
-            let keys = try subtreeKeys(of: filter.principal)
+            let keys = try subtree(of: filter.principal).map(\.key)
             clauses.append("access_key_id IN (SELECT value FROM json_each(?))")
             values.append(.text(JSONValue.array(keys.map { .string($0) }).rendered()))
         }
@@ -160,27 +164,46 @@ package struct SessionStore {
         )
     }
 
-    private func subtreeKeys(of principals: [String]) throws -> [String] {
-        var keys: [String] = []
-        var pending: [String] = []
-        for principal in principals {
-            let direct = try load(
-                sql: """
-                    SELECT document FROM sessions
-                    WHERE access_key_id = ?1 OR session_arn = ?1 OR origin_arn = ?1 OR assumed_by_arn = ?1
-                        OR assumed_by_access_key_id = ?1 OR role_arn = ?1
-                    """,
-                [.text(principal)]
+    /// A session of a subtree and the session whose credentials started it.
+    package struct TreeEdge: Sendable {
+        package var key: String
+        package var parent: String?
+    }
+
+    /// The sessions that `principals` (ARNs, session ARNs or access keys) started or are, and
+    /// every session chained from those, transitively, in graph order.
+    package func subtree(of principals: [String]) throws -> [TreeEdge] {
+        // Each arm of the first select is one indexed lookup; the last select walks down the
+        // parent index. UNION keeps a key reached twice (or through a loop) once.
+        let sql = """
+            WITH RECURSIVE subjects(name) AS (SELECT value FROM json_each(?1)),
+            tree(key) AS (
+                SELECT access_key_id FROM sessions WHERE access_key_id IN subjects
+                UNION SELECT access_key_id FROM sessions WHERE session_arn IN subjects
+                UNION SELECT access_key_id FROM sessions WHERE origin_arn IN subjects
+                UNION SELECT access_key_id FROM sessions WHERE assumed_by_arn IN subjects
+                UNION SELECT access_key_id FROM sessions WHERE assumed_by_access_key_id IN subjects
+                UNION SELECT access_key_id FROM sessions WHERE role_arn IN subjects
+                UNION SELECT s.access_key_id FROM sessions s JOIN tree t ON s.parent_access_key_id = t.key
             )
-            pending += direct.map(\.accessKeyId)
+            SELECT s.access_key_id, s.parent_access_key_id FROM tree JOIN sessions s ON s.access_key_id = tree.key
+            ORDER BY s.rowid
+            """
+        let list = JSONValue.array(principals.map { .string($0) }).rendered()
+        var edges: [TreeEdge] = []
+        try connection.makeStatement(sql: sql).forEachRow([.text(list)]) { row in
+            guard let key = row.text(at: 0) else { return }
+            edges.append(TreeEdge(key: key, parent: row.text(at: 1)))
         }
-        var seen: Set<String> = []
-        while let key = pending.popLast() {
-            guard seen.insert(key).inserted else { continue }
-            keys.append(key)
-            pending += try children(of: key).map(\.accessKeyId)
-        }
-        return keys
+        return edges
+    }
+
+    /// The session with `key` as an edge to its parent, without decoding its document.
+    package func edge(ofKey key: String) throws -> TreeEdge? {
+        var edge: TreeEdge?
+        try connection.makeStatement(sql: "SELECT parent_access_key_id FROM sessions WHERE access_key_id = ?")
+            .forEachRow([.text(key)]) { edge = TreeEdge(key: key, parent: $0.text(at: 0)) }
+        return edge
     }
 
     private func load(sql: String, _ values: [SQLiteValue]) throws -> [Session] {

@@ -6,7 +6,7 @@ import TrailIngest
 /// step. Columns are only ever added.
 package enum Schema {
     /// The version this build writes.
-    package static let version = 3
+    package static let version = 4
 
     /// Creates or upgrades the schema of a writable connection.
     package static func migrate(_ connection: Connection) throws(SQLiteError) {
@@ -27,7 +27,8 @@ package enum Schema {
                 message: "the case database has schema version \(current); this trailhound reads up to \(version)"
             )
         }
-        for (target, sql) in [(1, versionOne), (2, versionTwo), (3, versionThree)] where current < target {
+        for (target, sql) in [(1, versionOne), (2, versionTwo), (3, versionThree), (4, versionFour)]
+        where current < target {
             try connection.inTransactionTyped { () throws(SQLiteError) in
                 try connection.execute(sql)
                 try connection.execute("PRAGMA user_version = \(target)")
@@ -87,6 +88,13 @@ package enum Schema {
             detail TEXT,
             checked_at TEXT NOT NULL
         );
+        """
+
+    /// Indexes for finding the sessions a principal started, whichever way it is named.
+    private static let versionFour = """
+        CREATE INDEX sessions_assumed_by_arn ON sessions(assumed_by_arn);
+        CREATE INDEX sessions_assumed_by_key ON sessions(assumed_by_access_key_id);
+        CREATE INDEX sessions_role_arn ON sessions(role_arn);
         """
 
     private static var versionOne: String {
