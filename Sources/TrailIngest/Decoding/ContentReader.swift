@@ -364,7 +364,7 @@ extension ContentReader {
             outcome.format = formatName()
             if let summary = items.summary {
                 outcome.warnings.append(
-                    "\(items.skippedCount) items hold no CloudTrail record and were skipped: \(summary)"
+                    "items without a CloudTrail record were skipped: \(summary)"
                 )
             }
         }

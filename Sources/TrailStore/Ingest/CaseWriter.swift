@@ -259,10 +259,16 @@ extension CaseWriter {
     /// EventBridge `detail` re-serialised by AWS, a `lookup-events` string. Only a difference in
     /// content is a sign of tampering. This runs for duplicates whose bytes differ, which are few.
     static func sameJSON(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-        guard let lhs = try? JSONSerialization.jsonObject(with: Data(first), options: [.fragmentsAllowed]),
-            let rhs = try? JSONSerialization.jsonObject(with: Data(second), options: [.fragmentsAllowed])
-        else { return false }
-        return (lhs as? NSObject)?.isEqual(rhs) ?? false
+        guard let lhs = canonicalJSON(first), let rhs = canonicalJSON(second) else { return false }
+        return lhs == rhs
+    }
+
+    /// The text re-serialised with sorted keys and no whitespace.
+    private static func canonicalJSON(_ text: [UInt8]) -> Data? {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(text), options: [.fragmentsAllowed]) else {
+            return nil
+        }
+        return try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
     }
 }
 
