@@ -31,11 +31,18 @@ package enum IncidentMarkdown {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The files per format, as in `records+gzip 12, lookup-events 1`.
+    private static func formatList(_ dump: DumpSummary) -> String {
+        let counts: [String] = dump.formats.map { "\($0.0) \($0.1)" }
+        return counts.isEmpty ? "none" : counts.joined(separator: ", ")
+    }
+
     private static func summary(_ dump: DumpSummary) -> [String] {
         var lines = [
             "## The dump", "",
             "- Files: \(dump.files) (\(dump.filesOK) ok, \(dump.filesPartial) partial, \(dump.filesFailed) failed, "
                 + "\(dump.filesSkipped) skipped)",
+            "- Formats: " + formatList(dump),
             "- Events: \(dump.events); sessions: \(dump.sessions); principals: \(dump.principals)",
             "- Accounts: " + dump.accounts.map(MarkdownText.code).joined(separator: ", "),
             "- Regions: " + dump.regions.map(MarkdownText.code).joined(separator: ", "),

@@ -26,17 +26,23 @@ enum HelpText {
         """
 
     private static let ingest = """
-        Usage: trailhound ingest PATH... [--db FILE] [--format text|json] [--jobs N] [--quiet] [--verbose]
+        Usage: trailhound ingest PATH... [--db FILE] [--format text|json] [--jobs N] [--max-file-bytes N]
+                                [--quiet] [--verbose]
 
         Reads every CloudTrail log file at or below each PATH (a bucket dump folder such as
         what 'aws s3 sync' leaves, any folder below it, or single files) into the case database.
-        Files are recognised by content, gzip or plain JSON; digest, Insights and notification files
-        are skipped with the reason. Running it again reads only new or changed files.
+        Files are recognised by content, gzip or plain: CloudTrail delivery files, lookup-events
+        output, JSON lines, JSON arrays, EventBridge events and CloudWatch Logs payloads. Digest,
+        Insights and notification files are skipped with the reason. Running it again reads only
+        new or changed files.
 
         Options:
           --db FILE        Case database (default: trailhound.db in the current folder)
           --format FORMAT  Summary as 'text' (default) or one 'json' object on stdout
           --jobs N         Decoding threads (default: the number of processors)
+          --max-file-bytes N
+                           Stop reading a file past N decompressed bytes, a gzip bomb's defence;
+                           K, M, G suffixes (default 16G)
           --quiet          No progress output
           --verbose        Also print each file as it is committed
 
@@ -147,6 +153,7 @@ enum HelpText {
           --fail-on S            Exit 2 when an incident is at least this severe: informational,
                                  low, medium, high or critical
           --jobs N               Decoding threads for the ingest
+          --max-file-bytes N     Decompressed bytes read from one file at most (default 16G)
           --quiet, --verbose     No progress, or a line per file read
         Exit status: 0, 1 when some input could not be read, 2 with --fail-on (before 1), 64 for usage.
         """

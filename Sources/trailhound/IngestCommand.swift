@@ -19,7 +19,7 @@ struct IngestCommand {
         let list = try ArgumentList(
             arguments,
             command: "ingest",
-            options: ["--db", "--format", "--jobs"],
+            options: ["--db", "--format", "--jobs", "--max-file-bytes"],
             flags: ["--quiet", "--verbose"]
         )
         guard !list.positionals.isEmpty else {
@@ -46,8 +46,8 @@ struct IngestCommand {
         return summary.hasErrors ? Trailhound.ExitStatus.failure : Trailhound.ExitStatus.success
     }
 
-    /// The ingest options of `ingest` or `report`: the paths, the database, `--jobs`, and the
-    /// command line recorded in the case's `runs` table.
+    /// The ingest options of `ingest` or `report`: the paths, the database, `--jobs`,
+    /// `--max-file-bytes`, and the command line recorded in the case's `runs` table.
     static func options(
         from list: ArgumentList,
         databasePath: String,
@@ -62,6 +62,12 @@ struct IngestCommand {
                 throw UsageError(message: "Invalid value '\(jobs)' for option '--jobs'", command: command)
             }
             options.jobs = count
+        }
+        if let limit = list.value("--max-file-bytes") {
+            guard let bytes = ByteCount.parse(limit), bytes > 0 else {
+                throw UsageError(message: "Invalid value '\(limit)' for option '--max-file-bytes'", command: command)
+            }
+            options.decoder.maximumDecompressedSize = bytes
         }
         return options
     }

@@ -23,7 +23,9 @@ struct ReportCommand {
         let list = try ArgumentList(
             arguments,
             command: "report",
-            options: ["--db", "-o", "--output", "--principal", "--from", "--to", "--fail-on", "--jobs"],
+            options: [
+                "--db", "-o", "--output", "--principal", "--from", "--to", "--fail-on", "--jobs", "--max-file-bytes",
+            ],
             flags: ["--quiet", "--verbose"]
         )
         databasePath = list.value("--db") ?? "trailhound.db"

@@ -21,6 +21,7 @@ struct CommandLineTests {
         (["ingest", "x", "--verbose-ish"], "Error: Unknown option '--verbose-ish'"),
         (["ingest", "x", "--db"], "Error: Missing value for option '--db'"),
         (["query", "SELECT 1", "--format", "xml"], "Error: Invalid value 'xml' for option '--format'"),
+        (["ingest", "x", "--max-file-bytes", "1T"], "Error: Invalid value '1T' for option '--max-file-bytes'"),
     ])
     func usageErrorsExitWith64AndAHint(_ arguments: [String], _ message: String) throws {
         let result = try runTrailhound(arguments)

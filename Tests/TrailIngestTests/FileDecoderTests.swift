@@ -29,7 +29,7 @@ struct FileDecoderTests {
 
         let (outcome, decoded) = try decodeFile(path, root: folder.path)
         #expect(outcome.state == .ok)
-        #expect(outcome.format == "gzip/records")
+        #expect(outcome.format == "records+gzip")
         #expect(outcome.fileSHA256 == SHA256.hex(of: gzip))
         #expect(outcome.contentSHA256 == SHA256.hex(of: Array(text.utf8)))
         #expect(decoded.map { String(decoding: $0.raw, as: UTF8.self) } == records)

@@ -8,7 +8,8 @@ private struct Split {
     var records: [String] = []
     var offsets: [Int] = []
     var error: JSONSyntaxError?
-    var shape = RecordSplitter.Shape.unknown
+    var container: ItemContainer?
+    var containers: [ItemContainer] = []
     var keys: [String] = []
 }
 
@@ -24,6 +25,7 @@ private func split(_ text: String, chunkSize: Int = 1 << 20, maximumRecordSize: 
                 try splitter.feed(buffer) { slice in
                     result.records.append(String(decoding: slice.bytes, as: UTF8.self))
                     result.offsets.append(slice.offset)
+                    result.containers.append(slice.container)
                 }
             }
         }
@@ -33,7 +35,7 @@ private func split(_ text: String, chunkSize: Int = 1 << 20, maximumRecordSize: 
     } catch {
         Issue.record("unexpected error \(error)")
     }
-    result.shape = splitter.shape
+    result.container = splitter.firstContainer
     result.keys = splitter.topLevelKeys
     return result
 }
@@ -49,7 +51,7 @@ struct RecordSplitterTests {
         #expect(result.error == nil)
         #expect(result.records == [first, second])
         #expect(result.offsets == [15, 15 + first.utf8.count + 5])
-        #expect(result.shape == .object(hasRecords: true))
+        #expect(result.container == .records)
     }
 
     @Test func skipsOtherTopLevelKeysInAnyOrder() {
@@ -63,15 +65,38 @@ struct RecordSplitterTests {
     @Test func readsATopLevelArrayOfRecords() {
         let result = split("[\(first),\(second)]")
         #expect(result.records == [first, second])
-        #expect(result.shape == .array)
+        #expect(result.container == .array)
     }
 
-    @Test func reportsAnObjectWithoutRecords() {
-        let result = split(#"{"digestStartTime":"x","logFiles":[]}"#)
+    @Test func handsOutAnObjectWithoutItemArraysWhole() {
+        let text = #"{"digestStartTime":"x","logFiles":[]}"#
+        let result = split(text, chunkSize: 4)
         #expect(result.error == nil)
-        #expect(result.records.isEmpty)
-        #expect(result.shape == .object(hasRecords: false))
+        #expect(result.records == [text])
+        #expect(result.containers == [.document])
+        #expect(result.container == nil)
         #expect(result.keys == ["digestStartTime", "logFiles"])
+    }
+
+    @Test(arguments: [1, 3, 1 << 20])
+    func readsJSONLinesAndConcatenatedDocuments(_ chunkSize: Int) {
+        let text = "\(first)\n\(second)\r\n{\"Events\":[\(first)],\"NextToken\":\"t\"}{\"Events\":[\(second)]}\n"
+        let result = split(text, chunkSize: chunkSize)
+        #expect(result.error == nil)
+        #expect(result.records == [first, second, first, second])
+        #expect(result.containers == [.document, .document, .events, .events])
+        #expect(result.offsets[1] == first.utf8.count + 1)
+    }
+
+    @Test func handsOutTheMessageTypeWithCloudWatchLogEvents() throws {
+        var splitter = RecordSplitter()
+        var types: [String?] = []
+        let text = #"{"messageType":"CONTROL_MESSAGE","logEvents":[{"id":"1","message":"x"}]}"#
+        try Array(text.utf8).withUnsafeBufferPointer { buffer in
+            try splitter.feed(buffer) { types.append($0.messageType) }
+        }
+        try splitter.finish()
+        #expect(types == ["CONTROL_MESSAGE"])
     }
 
     @Test func keepsRecordsBeforeTruncation() {
@@ -95,17 +120,21 @@ struct RecordSplitterTests {
         #expect(result.error == JSONSyntaxError(.dataAfterDocument(0x78), at: 15))
     }
 
-    @Test func acceptsASecondDocumentOnlyWhenAllowed() throws {
-        var splitter = RecordSplitter()
-        var count = 0
-        for (index, part) in ["{\"Records\":[\(first)]}", "{\"Records\":[\(second)]}"].enumerated() {
-            if index > 0 { splitter.beginAnotherDocument() }
-            try Array(part.utf8).withUnsafeBufferPointer { buffer in
-                try splitter.feed(buffer) { _ in count += 1 }
+    @Test func notesASecondRecordsDocumentUnlessANewMemberBegan() throws {
+        for isNewMember in [false, true] {
+            var splitter = RecordSplitter()
+            var count = 0
+            for (index, part) in ["{\"Records\":[\(first)]}", " {\"Records\":[\(second)]}"].enumerated() {
+                if index > 0 && isNewMember { splitter.beginAnotherDocument() }
+                try Array(part.utf8).withUnsafeBufferPointer { buffer in
+                    try splitter.feed(buffer) { _ in count += 1 }
+                }
             }
+            try splitter.finish()
+            #expect(count == 2)
+            let start = "{\"Records\":[\(first)]} ".utf8.count
+            #expect(splitter.extraDocumentOffsets == (isNewMember ? [] : [start]))
         }
-        try splitter.finish()
-        #expect(count == 2)
     }
 
     @Test func rejectsRecordsThatAreNotArraysOrObjects() {

@@ -18,7 +18,8 @@ package struct DumpSummary: Sendable {
     package var filesPartial = 0
     package var filesFailed = 0
     package var filesSkipped = 0
-    /// Files by the format they were recognised as, such as `records` or `records-json`.
+    /// Files by the format they were recognised as (`files.format`, such as `records+gzip` or
+    /// `lookup-events`), most common first; files without one count under their status.
     package var formats: [(String, Int)] = []
     package var events = 0
     package var sessions = 0

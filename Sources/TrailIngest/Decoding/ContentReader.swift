@@ -10,6 +10,13 @@ struct ContentReader: ~Copyable {
     private var isAtEnd = false
     private var member = 0
     private var fileSize = 0
+    private var isGzip = false
+    private var items = ItemTally()
+    /// Insights events not yet handed out: a file holding nothing else is an Insights file and
+    /// is skipped, so they wait for the first other record or the end of the file.
+    private var heldInsights: [EventRecord] = []
+    private var heldBytes = 0
+    private var hasOtherRecords = false
 
     init(input: consuming ReadOnlyFile, configuration: FileDecoder.Configuration) {
         self.input = input
@@ -29,16 +36,18 @@ struct ContentReader: ~Copyable {
             guard count > 0 else { return emptyOutcome(file) }
             switch Sniffer.kind(of: buffers.input.prefix(count)) {
             case .gzip:
-                outcome.format = "gzip"
+                isGzip = true
                 try inflateAll(buffers, count: count, sink: sink)
             case .json:
-                outcome.format = "json"
                 try passThrough(first: &buffers.input, count: count, sink: sink)
             case .other:
                 return unrecognisedOutcome(file)
             }
             try finishDocument()
+            if !hasOtherRecords && !heldInsights.isEmpty { return insightsOutcome() }
+            try releaseInsights(to: sink)
         } catch let damage as FileDecoder.Damage {
+            try releaseInsights(to: sink)
             record(damage)
             if !isAtEnd { try? hashRemainder(&buffers.input) }
         }
@@ -217,21 +226,54 @@ extension ContentReader {
 
         var recordCount = outcome.recordCount
         var warnings: [String] = []
+        var items = self.items
+        var held = self.heldInsights
+        var heldBytes = self.heldBytes
+        var hasOtherRecords = self.hasOtherRecords
         let member = self.member
+        let holdLimit = configuration.maximumRecordSize
         defer {
             outcome.recordCount = recordCount
             outcome.warnings += warnings
+            self.items = items
+            self.heldInsights = held
+            self.heldBytes = heldBytes
+            self.hasOtherRecords = hasOtherRecords
         }
         do {
             try buffer.withUnsafeBufferPointer { all in
                 try splitter.feed(UnsafeBufferPointer(rebasing: all.prefix(count))) { slice in
-                    let record = try Self.makeRecord(slice, member: member)
-                    warnings += record.duplicateKeys.map {
-                        "record \(slice.index) repeats the key '\($0.key)' "
-                            + "(at byte \($0.offset) of the decompressed data)"
+                    switch try ItemReader.read(slice) {
+                    case .record(let found):
+                        let record = Self.makeRecord(found, index: slice.index, member: member)
+                        warnings += record.duplicateKeys.map {
+                            "record \(slice.index) repeats the key '\($0.key)' "
+                                + "(at byte \($0.offset) of the decompressed data)"
+                        }
+                        items.kinds.insert(found.kind)
+                        var isHeld = false
+                        if !hasOtherRecords && record.text(.eventType) == "AwsCloudTrailInsight" {
+                            held.append(record)
+                            heldBytes += record.raw.count
+                            isHeld = true
+                            // Bounded memory wins over the skip: past the limit, they are records.
+                            guard heldBytes > holdLimit else { return }
+                        }
+                        hasOtherRecords = true
+                        for insight in held { try sink(insight) }
+                        recordCount += held.count
+                        held.removeAll()
+                        heldBytes = 0
+                        if !isHeld {
+                            try sink(record)
+                            recordCount += 1
+                        }
+                    case .skipped(let reason):
+                        items.skip(reason)
+                    case .unrecognised(let keys):
+                        items.skip(ItemTally.unrecognisedReason)
+                        if items.firstUnrecognisedKeys == nil { items.firstUnrecognisedKeys = keys }
                     }
-                    try sink(record)
-                    recordCount += 1
                 }
             }
         } catch let error as JSONSyntaxError {
@@ -239,21 +281,34 @@ extension ContentReader {
         }
     }
 
-    private static func makeRecord(_ slice: RecordSlice, member: Int) throws -> EventRecord {
-        let parsed: ParsedRecord
-        do {
-            parsed = try RecordParser.parse(slice.bytes, containerDepth: slice.containerDepth)
-        } catch {
-            throw error.shifted(by: slice.offset)
-        }
-        return EventRecord(
-            raw: Array(slice.bytes),
-            recordIndex: slice.index,
-            byteOffset: slice.offset,
+    private static func makeRecord(_ found: FoundRecord, index: Int, member: Int) -> EventRecord {
+        EventRecord(
+            raw: found.raw,
+            recordIndex: index,
+            byteOffset: found.offset,
             gzipMember: member,
-            values: parsed.values,
-            duplicateKeys: parsed.duplicateKeys.map { DuplicateKey(key: $0.key, offset: $0.offset + slice.offset) }
+            values: found.parsed.values,
+            duplicateKeys: found.parsed.duplicateKeys.map {
+                DuplicateKey(key: $0.key, offset: $0.offset + found.offset)
+            }
         )
+    }
+
+    /// Hands out the Insights events held back, now that the file has proved to hold more.
+    fileprivate mutating func releaseInsights(to sink: (EventRecord) throws -> Void) throws {
+        for insight in heldInsights { try sink(insight) }
+        outcome.recordCount += heldInsights.count
+        heldInsights.removeAll()
+        heldBytes = 0
+    }
+
+    /// A file whose every record is an Insights event: not management activity, so skipped.
+    fileprivate mutating func insightsOutcome() -> FileOutcome {
+        var skipped = finalOutcome()
+        skipped.state = .skipped
+        skipped.reason = "CloudTrail Insights events only (\(heldInsights.count))"
+        skipped.format = nil
+        return skipped
     }
 
     fileprivate mutating func finishDocument() throws(FileDecoder.Damage) {
@@ -274,7 +329,8 @@ extension ContentReader {
         outcome.state = outcome.recordCount > 0 ? .partial : .failed
         outcome.reason = damage.reason
         outcome.damageOffset = damage.offset
-        outcome.damageIsInDecompressedData = damage.isInDecompressedData && outcome.format == "gzip"
+        outcome.damageIsInDecompressedData = damage.isInDecompressedData && isGzip
+        outcome.format = formatName()
     }
 
     fileprivate func emptyOutcome(_ file: DiscoveredFile) -> FileOutcome {
@@ -294,21 +350,62 @@ extension ContentReader {
 
     fileprivate mutating func finalOutcome() -> FileOutcome {
         if isAtEnd { outcome.fileSHA256 = fileHash.finalizeHex() }
-        let contentIsComplete = outcome.format == "json" ? isAtEnd : outcome.gzipMembers > 0
+        let contentIsComplete = isGzip ? outcome.gzipMembers > 0 : isAtEnd
         if contentIsComplete && outcome.state != .failed { outcome.contentSHA256 = contentHash.finalizeHex() }
-        guard let format = outcome.format, outcome.state == .ok else { return outcome }
-        switch splitter.shape {
-        case .object(hasRecords: true):
-            outcome.format = format + "/records"
-        case .array where outcome.recordCount > 0:
-            outcome.format = format + "/array"
-        case .array:
+        outcome.warnings += splitter.extraDocumentOffsets.map {
+            "another JSON document starts at byte \($0) of the decompressed data after a 'Records' document; "
+                + "CloudTrail writes one per file (possible tampering)"
+        }
+        guard outcome.state == .ok else { return outcome }
+        if outcome.recordCount == 0 {
             outcome.state = .skipped
-            outcome.reason = "an empty JSON array"
-        case .object(hasRecords: false), .unknown:
-            outcome.state = .skipped
-            outcome.reason = Sniffer.describeNonLogObject(keys: splitter.topLevelKeys)
+            outcome.reason = reasonForNoRecords()
+        } else {
+            outcome.format = formatName()
+            if let summary = items.summary {
+                outcome.warnings.append(
+                    "items without a CloudTrail record were skipped: \(summary)"
+                )
+            }
         }
         return outcome
+    }
+
+    /// The `files.format` name: the document's shape, then `+gzip` when compressed.
+    private func formatName() -> String? {
+        guard splitter.documentCount > 0 else { return nil }
+        let shape: String
+        switch splitter.firstContainer {
+        case .records: shape = "records"
+        case .events: shape = "lookup-events"
+        case .logEvents: shape = "cloudwatch-logs"
+        case .array, .document, nil:
+            if items.kinds.contains(.lookupEvent) {
+                shape = "lookup-events"
+            } else if items.kinds.contains(.eventBridge) {
+                shape = "eventbridge"
+            } else if splitter.firstContainer == .array {
+                shape = "array"
+            } else {
+                shape = splitter.documentCount > 1 ? "jsonl" : "record"
+            }
+        }
+        return isGzip ? shape + "+gzip" : shape
+    }
+
+    /// Why a complete file without records is skipped.
+    private func reasonForNoRecords() -> String {
+        if splitter.itemCount == 0 {
+            switch splitter.firstContainer {
+            case .records: return "an empty 'Records' array"
+            case .events: return "lookup-events output without events"
+            case .logEvents: return "a CloudWatch Logs payload without log events"
+            case .array, .document, nil: return "an empty JSON array"
+            }
+        }
+        if items.skippedCount == 1, let keys = items.firstUnrecognisedKeys {
+            return Sniffer.describeNonLogObject(keys: keys)
+        }
+        return items.summary ?? "no CloudTrail records"
     }
 }

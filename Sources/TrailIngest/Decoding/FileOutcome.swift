@@ -21,9 +21,10 @@ package struct FileOutcome: Sendable {
     package var damageIsInDecompressedData = false
     /// Problems that did not stop the reading: extra gzip members, trailing data, duplicate keys.
     package var warnings: [String] = []
-    /// The content's form and the document's shape.
-    ///
-    /// `gzip` or `json`, then the shape, as in `gzip/records` or `json/array`.
+    /// The shape the records were found in, then `+gzip` when the file is gzip: `records`
+    /// (`{"Records":[…]}`), `lookup-events`, `cloudwatch-logs`, `eventbridge`, `array` (a JSON
+    /// array of records), `jsonl` (one record per line) or `record` (one record), as in
+    /// `records+gzip`; `nil` when no shape was recognised, as for skipped files.
     package var format: String?
     /// SHA-256 of the file's bytes, when the whole file could be read.
     package var fileSHA256: String?

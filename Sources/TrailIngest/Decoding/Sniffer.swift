@@ -15,21 +15,10 @@ enum Sniffer {
         return bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[") ? .json : .other
     }
 
-    /// Why a JSON object without `Records` is skipped, judged by its top-level keys.
+    /// Why a JSON object that holds no CloudTrail record is skipped, named by its first keys.
     static func describeNonLogObject(keys: [String]) -> String {
-        let keySet = Set(keys)
-        if keySet.contains("digestStartTime") || keySet.contains("digestS3Object") {
-            return "CloudTrail digest file"
-        }
-        if keySet.contains("s3ObjectKey") || (keySet.contains("Type") && keySet.contains("TopicArn")) {
-            return "S3/SNS delivery notification"
-        }
-        if keySet.contains("Events") { return "lookup-events output, not a delivery file" }
-        if keySet.contains("detail-type") { return "EventBridge event, not a delivery file" }
-        if keySet.contains("logEvents") { return "CloudWatch Logs payload, not a delivery file" }
-        if keySet.contains("eventVersion") || keySet.contains("eventID") {
-            return "a single event object, not a delivery file"
-        }
-        return "JSON without a 'Records' array"
+        guard !keys.isEmpty else { return "an empty JSON object" }
+        let shown = keys.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+        return "JSON that holds no CloudTrail record (keys \(shown)\(keys.count > 3 ? ", …" : ""))"
     }
 }

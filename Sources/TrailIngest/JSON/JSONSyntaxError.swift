@@ -4,7 +4,7 @@
 /// analyst can find the damage with `zcat file | head -c N | tail -c 200`.
 package struct JSONSyntaxError: Error, Equatable, Sendable {
     /// What was wrong at ``offset``.
-    package enum Kind: Equatable, Sendable {
+    package indirect enum Kind: Equatable, Sendable {
         case unexpectedCharacter(UInt8, expected: String)
         case unexpectedEnd(expected: String)
         case invalidEscape
@@ -19,6 +19,9 @@ package struct JSONSyntaxError: Error, Equatable, Sendable {
         case recordsNotArray
         case dataAfterDocument(UInt8)
         case noData
+        /// A problem with the record held in an envelope's field, such as lookup-events'
+        /// `CloudTrailEvent` string; the offset is that of the field's value.
+        case embedded(field: String, Kind)
     }
 
     package var kind: Kind
@@ -74,6 +77,10 @@ extension JSONSyntaxError.Kind {
             "unexpected \(Self.describe(byte)) after the end of the JSON document"
         case .noData:
             "the file holds no JSON data"
+        case .embedded(let field, .recordNotObject):
+            "the '\(field)' value is not a JSON object"
+        case .embedded(let field, let inner):
+            "the record in '\(field)' is damaged: \(inner.summary)"
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import TrailIngest
 
 /// The only writer of a case database: runs, files and their events.
@@ -241,11 +242,33 @@ package final class CaseWriter {
         guard let eventID = record.text(.eventID) else { return }
         let recipient = record.text(.recipientAccountID) ?? ""
         let rows = try findEvent.rows([.text(eventID), .text(recipient)])
-        guard case .text(let stored) = rows.first?.first, Array(stored.utf8) != record.raw else { return }
+        guard case .text(let stored) = rows.first?.first, Array(stored.utf8) != record.raw,
+            !Self.sameJSON(Array(stored.utf8), record.raw)
+        else { return }
         tally.conflictingDuplicates.append(
             "record \(record.recordIndex) has the eventID '\(eventID)' of a stored event but different content "
                 + "(possible tampering); the first copy is kept"
         )
+    }
+}
+
+extension CaseWriter {
+    /// Whether two texts hold the same JSON value, whatever their whitespace and key order.
+    ///
+    /// The same event reaches a dump in several formats: a delivery file's record, an
+    /// EventBridge `detail` re-serialised by AWS, a `lookup-events` string. Only a difference in
+    /// content is a sign of tampering. This runs for duplicates whose bytes differ, which are few.
+    static func sameJSON(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        guard let lhs = canonicalJSON(first), let rhs = canonicalJSON(second) else { return false }
+        return lhs == rhs
+    }
+
+    /// The text re-serialised with sorted keys and no whitespace.
+    private static func canonicalJSON(_ text: [UInt8]) -> Data? {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(text), options: [.fragmentsAllowed]) else {
+            return nil
+        }
+        return try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
     }
 }
 
