@@ -14,8 +14,28 @@ struct JSONMembers {
     private(set) var members: [Member] = []
 
     init(of bytes: UnsafeBufferPointer<UInt8>) {
+        var members: [Member] = []
+        let complete = Self.forEach(in: bytes) { key, value in
+            members.append(Member(key: JSONStringDecoder.decodeValidated(key), value: value))
+            return false
+        }
+        self.members = complete ? members : []
+    }
+
+    /// Calls `body` with each top-level member of the object in `bytes`, in order.
+    ///
+    /// `body` gets the bytes of the member's key between the quotes (escapes unresolved) and
+    /// the range of its value, and returns `true` to stop early.
+    ///
+    /// - Returns: Whether the object was read to its closing brace (or `body` stopped it);
+    ///   `false` when the text is not an object or breaks off.
+    @discardableResult
+    static func forEach(
+        in bytes: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool
+    ) -> Bool {
         var scanner = Scanner(bytes: bytes)
-        members = scanner.scanObject() ?? []
+        return scanner.scanObject(body)
     }
 
     /// The value range of the first member named `key`.
@@ -43,27 +63,24 @@ extension JSONMembers {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
-        mutating func scanObject() -> [Member]? {
+        mutating func scanObject(_ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool) -> Bool {
             skipWhitespace()
-            guard next(is: "{") else { return nil }
-            var members: [Member] = []
+            guard next(is: "{") else { return false }
             skipWhitespace()
-            if next(is: "}") { return members }
+            if next(is: "}") { return true }
             while true {
                 skipWhitespace()
-                guard let keyRange = scanString() else { return nil }
-                let content = UnsafeBufferPointer(
-                    rebasing: bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)]
-                )
+                guard let keyRange = scanString() else { return false }
+                let key = UnsafeBufferPointer(rebasing: bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)])
                 skipWhitespace()
-                guard next(is: ":") else { return nil }
+                guard next(is: ":") else { return false }
                 skipWhitespace()
                 let start = index
-                guard skipValue() else { return nil }
-                members.append(Member(key: JSONStringDecoder.decodeValidated(content), value: start..<index))
+                guard skipValue() else { return false }
+                if body(key, start..<index) { return true }
                 skipWhitespace()
                 if next(is: ",") { continue }
-                return next(is: "}") ? members : nil
+                return next(is: "}")
             }
         }
 
@@ -74,7 +91,7 @@ extension JSONMembers {
         }
 
         private mutating func skipWhitespace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
         }
 
         /// Moves past the string at the current quote, returning its range with the quotes.
@@ -121,8 +138,12 @@ extension JSONMembers {
             }
         }
 
+        private func isWhitespace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+        }
+
         private func isDelimiter(_ byte: UInt8) -> Bool {
-            [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D].contains(byte)
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") || isWhitespace(byte)
         }
     }
 }
