@@ -88,3 +88,28 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzzing
+// The libFuzzer targets exist only for scripts/fuzz, which sets TRAILHOUND_FUZZ=1 and builds
+// them with `--sanitize=fuzzer --sanitize=address -Xswiftc -parse-as-library`: libFuzzer brings
+// their `main`, so an ordinary build could not link them.
+if Context.environment["TRAILHOUND_FUZZ"] == "1" {
+    package.targets.append(
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["TrailCore", "TrailIngest"],
+            path: "Sources/Fuzz/Support",
+            swiftSettings: strictSettings
+        )
+    )
+    for name in ["Gzip", "JSON", "LookupEvents", "EventBridge", "CloudWatchLogs"] {
+        package.targets.append(
+            .executableTarget(
+                name: "Fuzz\(name)",
+                dependencies: ["FuzzSupport"],
+                path: "Sources/Fuzz/\(name)",
+                swiftSettings: strictSettings
+            )
+        )
+    }
+}

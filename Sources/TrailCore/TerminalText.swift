@@ -30,4 +30,12 @@ package enum TerminalText {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
             || scalar.value == 0x2028 || scalar.value == 0x2029
     }
+
+    /// `text` from a log, made fit to quote inside a one-line message: control characters
+    /// made visible and anything past `limit` characters cut off with an ellipsis.
+    package static func excerpt(_ text: String, limit: Int = 60) -> String {
+        let clean = sanitized(text)
+        guard clean.utf8.count > limit, clean.count > limit else { return clean }
+        return String(clean.prefix(limit - 1)) + "…"
+    }
 }

@@ -80,10 +80,11 @@ package enum FileSystem {
         guard let directory = opendir(path) else { throw .current }
         defer { closedir(directory) }
         var names: [String] = []
+        // glibc allocates each entry only as long as its name needs, so copying `pointee` (a
+        // whole `dirent`, 256 bytes of name) reads past it; the name is read in place instead.
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { names.append(name) }
         }
         return names

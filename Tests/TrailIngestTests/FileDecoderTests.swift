@@ -114,4 +114,29 @@ struct FileDecoderTests {
         #expect(try decodeFile(array, root: folder.path).0.reason == "an empty JSON array")
         #expect(try decodeFile(array, root: folder.path).0.state == .skipped)
     }
+
+    /// Found by scripts/fuzz: a key holding a line break made a skip reason two lines long.
+    @Test func quotesTextFromTheFileOnOneLineInEveryMessage() throws {
+        let folder = try TemporaryDirectory()
+        let keys = try folder.write(#"{"a\nb\u001b[2J":1,"\#(String(repeating: "k", count: 200))":2}"#, to: "keys.json")
+        let eventBridge = try folder.write(
+            #"{"detail-type":"Scheduled\r\nEvent","source":"aws.events","detail":{}}"#,
+            to: "eventbridge.json"
+        )
+        let duplicate = try folder.write(
+            RecordText.delivery([#"{"eventID":"e1","x\ny":1,"x\ny":2}"#]),
+            to: "duplicate.json"
+        )
+        let messages = try [keys, eventBridge, duplicate].flatMap { path in
+            let outcome = try decodeFile(path, root: folder.path).0
+            return [outcome.reason].compactMap { $0 } + outcome.warnings
+        }
+        #expect(messages.count == 3, "\(messages)")
+        for message in messages {
+            let isOneClean = !message.contains { $0.isNewline } && !message.unicodeScalars.contains("\u{1b}")
+            #expect(isOneClean, "\(message.debugDescription)")
+            #expect(message.count < 200, "\(message.debugDescription)")
+        }
+        #expect(messages[0].contains("'a\\u{a}b\\u{1b}[2J'"))
+    }
 }

@@ -1,3 +1,5 @@
+import TrailCore
+
 /// The state of reading one open file, from sniffing to the last record.
 struct ContentReader: ~Copyable {
     private let input: ReadOnlyFile
@@ -247,7 +249,7 @@ extension ContentReader {
                     case .record(let found):
                         let record = Self.makeRecord(found, index: slice.index, member: member)
                         warnings += record.duplicateKeys.map {
-                            "record \(slice.index) repeats the key '\($0.key)' "
+                            "record \(slice.index) repeats the key '\(TerminalText.excerpt($0.key))' "
                                 + "(at byte \($0.offset) of the decompressed data)"
                         }
                         items.kinds.insert(found.kind)

@@ -1,3 +1,5 @@
+import TrailCore
+
 /// How a record was wrapped in its file.
 package enum ItemKind: Sendable {
     /// The record itself.
@@ -66,7 +68,9 @@ enum ItemReader {
     /// to keep them depends on the rest of the file (see ``ContentReader``).
     private static func verdict(for found: FoundRecord) -> ItemVerdict {
         if let source = found.parsed[.eventSource]?.text, source.hasPrefix("aws:") {
-            return .skipped(source == "aws:s3" ? "S3 event notification" : "'\(source)' event notification")
+            return .skipped(
+                source == "aws:s3" ? "S3 event notification" : "'\(TerminalText.excerpt(source))' event notification"
+            )
         }
         return .record(found)
     }
@@ -83,7 +87,7 @@ enum ItemReader {
         if let detailType = members.string("detail-type", in: slice.bytes), let value = members.value(of: "detail") {
             if detailType == "AWS Insight via CloudTrail" { return .skipped("CloudTrail Insights event") }
             guard detailType.hasSuffix(" via CloudTrail") else {
-                return .skipped("EventBridge event '\(detailType)', not from CloudTrail")
+                return .skipped("EventBridge event '\(TerminalText.excerpt(detailType))', not from CloudTrail")
             }
             return try unwrap(value, field: "detail", kind: .eventBridge, in: slice)
         }
@@ -162,11 +166,11 @@ enum ItemReader {
         if keys.contains("s3ObjectKey") { return "CloudTrail log delivery notification" }
         if members.string("Event", in: bytes) == "s3:TestEvent" { return "S3 test event" }
         if let source = members.string("EventSource", in: bytes), source.hasPrefix("aws:") {
-            return "'\(source)' event notification"
+            return "'\(TerminalText.excerpt(source))' event notification"
         }
         if members.string("messageType", in: bytes) == "CONTROL_MESSAGE" { return "CloudWatch Logs control message" }
         if let detailType = members.string("detail-type", in: bytes) {
-            return "EventBridge event '\(detailType)' without a 'detail' object"
+            return "EventBridge event '\(TerminalText.excerpt(detailType))' without a 'detail' object"
         }
         return nil
     }

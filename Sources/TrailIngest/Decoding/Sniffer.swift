@@ -1,3 +1,5 @@
+import TrailCore
+
 /// Recognises content by its first bytes and JSON documents by their top-level keys, never by
 /// file names.
 enum Sniffer {
@@ -18,7 +20,7 @@ enum Sniffer {
     /// Why a JSON object that holds no CloudTrail record is skipped, named by its first keys.
     static func describeNonLogObject(keys: [String]) -> String {
         guard !keys.isEmpty else { return "an empty JSON object" }
-        let shown = keys.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+        let shown = keys.prefix(3).map { "'\(TerminalText.excerpt($0, limit: 40))'" }.joined(separator: ", ")
         return "JSON that holds no CloudTrail record (keys \(shown)\(keys.count > 3 ? ", …" : ""))"
     }
 }

@@ -1,0 +1,11 @@
+import FuzzSupport
+
+/// libFuzzer's entry point.
+///
+/// Any bytes as a file named `.json.gz`: the gzip reader, then whatever the content is.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    FuzzedFile.check(bytes, named: "input.json.gz")
+    return 0
+}
