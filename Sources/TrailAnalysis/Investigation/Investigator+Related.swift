@@ -3,22 +3,32 @@ import TrailCore
 // MARK: - Related sessions
 
 extension Investigator {
-    /// The other sessions of the subtree active in the scope, and the principals outside it
-    /// that called from the scope's public source addresses with the same user agents.
+    /// How long before and after the principal's use of an address others' calls from it count.
+    static let neighbourMarginMs: Int64 = 3_600_000
+
+    /// The other sessions of the subtree active in the scope, and the principals outside it that
+    /// called with the same user agent from a public source address the principal used in the
+    /// scope but not in its baseline, within an hour of that use.
     func relatedSessions(databasePath: String) throws -> [Indicator] {
         var found: [Indicator] = []
         if let tree = sessionsOfTree() { found.append(tree) }
 
+        // Only addresses new against the baseline: a routine address (an office's NAT) is shared
+        // by colleagues for good reasons, and leaving it out keeps the time-index scan short.
+        let usual = Set(baseline.compactMap(\.sourceIPAddress))
         var pairs: Set<AddressAgent> = []
+        var window = (start: Int64.max, end: Int64.min)
         for call in scope {
-            guard let address = call.sourceIPAddress, let agent = call.userAgent, Self.isPublicIP(address)
+            guard let address = call.sourceIPAddress, let agent = call.userAgent, Self.isPublicIP(address),
+                !usual.contains(address)
             else { continue }
             pairs.insert(AddressAgent(address: address, userAgent: agent))
+            window = (min(window.start, call.timeMs), max(window.end, call.timeMs))
         }
         let neighbours = try InvestigationEvidence.neighbours(
             sharing: pairs,
-            between: scopeStartMs,
-            and: scopeEndMs,
+            between: max(scopeStartMs, window.start - Self.neighbourMarginMs),
+            and: min(scopeEndMs, window.end + Self.neighbourMarginMs),
             excludingKeys: sessionKeys.union(calls.compactMap(\.accessKeyID)),
             actors: Set(calls.map(\.actor)),
             databasePath: databasePath
