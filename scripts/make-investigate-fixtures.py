@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes the `investigate` fixture stories (deterministic, standard library only).
 
-    python3 scripts/make-investigate-fixtures.py
+    python3 scripts/make-investigate-fixtures.py [--check]
 
-Deletes and rewrites Fixtures/investigate/<story>/ (each a small CloudTrail bucket dump of plain
+With --check, writes the stories to a temporary folder instead and fails unless they are
+byte-identical to the committed ones. Without it, deletes and rewrites Fixtures/investigate/<story>/ (each a small CloudTrail bucket dump of plain
 JSON delivery files, one a day) and Fixtures/investigate/flagged-ips.txt. Every run writes the
 same bytes. The expected results are asserted in Tests/TrailAnalysisTests/InvestigationStoryTests.
 
@@ -40,12 +41,17 @@ activity, which ends on 2026-12-01.
                     and on 2026-12-01 one from 203.0.113.20: only 3 days of history.
 """
 
+import argparse
+import filecmp
 import json
 import os
 import shutil
+import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "Fixtures", "investigate")
+FIXTURES = os.path.join(ROOT, "Fixtures", "investigate")
+OUT = FIXTURES  # Where Story.write puts the stories; --check points it elsewhere.
 ACCOUNT = "111122223333"
 ROUTINE_IP = "198.51.100.10"
 ROUTINE_AGENT = "aws-cli/2.15.0"
@@ -217,7 +223,7 @@ def short_baseline():
     return story
 
 
-def main():
+def write_all():
     shutil.rmtree(OUT, ignore_errors=True)
     for make in (ttp, new_behaviour, inside_baseline, impossible_travel, flagged_ip, volume, instance, related,
                  short_baseline):
@@ -229,5 +235,32 @@ def main():
                    "2001:db8::/32\n")
 
 
+def files(folder):
+    return sorted(os.path.relpath(os.path.join(directory, name), folder)
+                  for directory, _, names in os.walk(folder) for name in names)
+
+
+def main():
+    global OUT
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    if not args.check:
+        write_all()
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        OUT = os.path.join(folder, "investigate")
+        write_all()
+        fresh, committed = files(OUT), files(FIXTURES)
+        stale = sorted(set(fresh) ^ set(committed)) + [
+            name for name in fresh if name in committed
+            and not filecmp.cmp(os.path.join(OUT, name), os.path.join(FIXTURES, name), shallow=False)]
+    if stale:
+        print(f"make-investigate-fixtures: {len(stale)} files differ, such as {stale[0]}; run it again",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -36,6 +36,9 @@ struct InvestigateCommand {
         var options = Investigator.Options(subjects: subjects)
         options.from = try SessionsCommand.time(list.value("--from"), option: "--from")
         options.to = try SessionsCommand.time(list.value("--to"), option: "--to")
+        if let from = options.from, let to = options.to, from > to {
+            throw UsageError(message: "The time of '--from' is after that of '--to'", command: command)
+        }
         if let text = list.value("--baseline-days") {
             guard let days = Int(text), (1...3650).contains(days) else {
                 throw UsageError(

@@ -108,6 +108,12 @@ struct InvestigateCommandTests {
                 == "Error: Invalid value '0' for option '--baseline-days': use a number of days from 1 to 3650"
         )
 
+        let order = try runTrailhound([
+            "investigate", Self.newbie, "--db", database, "--from", "2026-12-02", "--to", "2026-12-01",
+        ])
+        #expect(order.status == 64)
+        #expect(order.errorLines.first == "Error: The time of '--from' is after that of '--to'")
+
         let list = try folder.write("203.0.113.0/24\nnot-an-address\n", to: "bad.txt")
         let badList = try runTrailhound(["investigate", Self.newbie, "--db", database, "--flagged-ips", list])
         #expect(badList.status == 1)

@@ -111,47 +111,60 @@ enum InvestigationEvidence {
         var firstEventID: String
     }
 
-    /// The calls of other principals between `startMs` and `endMs` from the addresses and user
-    /// agents of `pairs`, found through the time index (there is none on source addresses).
+    /// The calls of other principals within `windows` (disjoint, in milliseconds) from the
+    /// addresses and user agents of `pairs`, found through the time index (there is none on
+    /// source addresses), so the windows keep the scan short.
     static func neighbours(
         sharing pairs: Set<AddressAgent>,
-        between startMs: Int64,
-        and endMs: Int64,
+        during windows: [ClosedRange<Int64>],
         excludingKeys keys: Set<String>,
         actors: Set<String>,
         databasePath: String
     ) throws -> [Neighbour] {
-        guard !pairs.isEmpty else { return [] }
+        guard !pairs.isEmpty, !windows.isEmpty else { return [] }
         let connection = try Connection(path: databasePath, mode: .readOnly)
         let addresses = JSONValue.array(Set(pairs.map(\.address)).sorted().map { .string($0) }).rendered()
-        let sql = """
-            SELECT principal_arn, access_key_id, source_ip_address, user_agent, count(*), min(event_id)
-            FROM events INDEXED BY events_time
-            WHERE event_time_ms BETWEEN ?1 AND ?2 AND source_ip_address IN (SELECT value FROM json_each(?3))
-            GROUP BY 1, 2, 3, 4
-            """
-        var found: [Neighbour] = []
-        try connection.makeStatement(sql: sql).forEachRow([.integer(startMs), .integer(endMs), .text(addresses)]) {
-            row in
-            let key = row.text(at: 1).flatMap { $0.isEmpty ? nil : $0 }
-            // A call with neither a principal nor a key (an anonymous or service call) names no
-            // one to relate.
-            guard let actor = row.text(at: 0) ?? key, let address = row.text(at: 2), let agent = row.text(at: 3),
-                pairs.contains(AddressAgent(address: address, userAgent: agent)),
-                key.map({ !keys.contains($0) }) ?? true, !actors.contains(actor)
-            else { return }
-            found.append(
-                Neighbour(
-                    actor: actor,
-                    accessKeyID: key,
-                    sourceIPAddress: address,
-                    userAgent: agent,
-                    calls: Int(row.integer(at: 4) ?? 0),
-                    firstEventID: row.text(at: 5) ?? ""
-                )
-            )
+        let statement = try connection.makeStatement(
+            sql: """
+                SELECT principal_arn, access_key_id, source_ip_address, user_agent, count(*), min(event_id)
+                FROM events INDEXED BY events_time
+                WHERE event_time_ms BETWEEN ?1 AND ?2 AND source_ip_address IN (SELECT value FROM json_each(?3))
+                GROUP BY 1, 2, 3, 4
+                """
+        )
+        var order: [String] = []
+        var found: [String: Neighbour] = [:]
+        for window in windows {
+            try statement.forEachRow([.integer(window.lowerBound), .integer(window.upperBound), .text(addresses)]) {
+                row in
+                let key = row.text(at: 1).flatMap { $0.isEmpty ? nil : $0 }
+                // A call with neither a principal nor a key (an anonymous or service call) names
+                // no one to relate.
+                guard let actor = row.text(at: 0) ?? key, let address = row.text(at: 2), let agent = row.text(at: 3),
+                    pairs.contains(AddressAgent(address: address, userAgent: agent)),
+                    key.map({ !keys.contains($0) }) ?? true, !actors.contains(actor)
+                else { return }
+                let calls = Int(row.integer(at: 4) ?? 0)
+                let firstEventID = row.text(at: 5) ?? ""
+                let identity = [actor, key ?? "", address, agent].joined(separator: "\n")
+                if var known = found[identity] {
+                    known.calls += calls
+                    known.firstEventID = min(known.firstEventID, firstEventID)
+                    found[identity] = known
+                } else {
+                    order.append(identity)
+                    found[identity] = Neighbour(
+                        actor: actor,
+                        accessKeyID: key,
+                        sourceIPAddress: address,
+                        userAgent: agent,
+                        calls: calls,
+                        firstEventID: firstEventID
+                    )
+                }
+            }
         }
-        return found
+        return order.compactMap { found[$0] }
     }
 }
 

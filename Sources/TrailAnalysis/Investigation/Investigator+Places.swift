@@ -104,8 +104,16 @@ extension Investigator {
     func instanceCredentialsElsewhere() -> [Indicator] {
         var firstMs: [String: Int64] = [:]
         var home: [String: Set<String>] = [:]
+        // Many calls share few actors: deciding once per actor keeps this pass cheap.
+        var instances: [String: String?] = [:]
+        func instanceID(of call: InvestigatedCall) -> String? {
+            if let known = instances[call.actor] { return known }
+            let found = Self.instanceID(of: call)
+            instances[call.actor] = found
+            return found
+        }
         for call in calls {
-            guard let instance = Self.instanceID(of: call) else { continue }
+            guard let instance = instanceID(of: call) else { continue }
             let first = firstMs[instance] ?? call.timeMs
             firstMs[instance] = first
             if call.timeMs < scopeStartMs || call.timeMs <= first + OriginActivity.settlingMs,
@@ -117,7 +125,7 @@ extension Investigator {
         var order: [String] = []
         var elsewhere: [String: [InvestigatedCall]] = [:]
         for call in scope {
-            guard let instance = Self.instanceID(of: call), let address = call.sourceIPAddress,
+            guard let instance = instanceID(of: call), let address = call.sourceIPAddress,
                 Self.isPublicIP(address),
                 !(home[instance]?.contains(address) ?? false)
             else { continue }

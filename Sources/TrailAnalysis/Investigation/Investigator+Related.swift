@@ -4,11 +4,31 @@ import TrailCore
 
 extension Investigator {
     /// How long before and after the principal's use of an address others' calls from it count.
-    static let neighbourMarginMs: Int64 = 3_600_000
+    static let neighbourMarginMs: Int64 = 15 * 60_000
+
+    /// The disjoint windows of `margin` either side of `times` (in time order), inside `bounds`.
+    static func windows(
+        around times: [Int64],
+        margin: Int64,
+        within bounds: ClosedRange<Int64>
+    ) -> [ClosedRange<Int64>] {
+        var windows: [ClosedRange<Int64>] = []
+        for time in times {
+            let start = max(bounds.lowerBound, time - margin)
+            let end = min(bounds.upperBound, time + margin)
+            guard start <= end else { continue }
+            if let last = windows.last, start <= last.upperBound + 1 {
+                windows[windows.count - 1] = last.lowerBound...max(last.upperBound, end)
+            } else {
+                windows.append(start...end)
+            }
+        }
+        return windows
+    }
 
     /// The other sessions of the subtree active in the scope, and the principals outside it that
     /// called with the same user agent from a public source address the principal used in the
-    /// scope but not in its baseline, within an hour of that use.
+    /// scope but not in its baseline, within 15 minutes of a call of the principal from there.
     func relatedSessions(databasePath: String) throws -> [Indicator] {
         var found: [Indicator] = []
         if let tree = sessionsOfTree() { found.append(tree) }
@@ -17,18 +37,17 @@ extension Investigator {
         // by colleagues for good reasons, and leaving it out keeps the time-index scan short.
         let usual = Set(baseline.compactMap(\.sourceIPAddress))
         var pairs: Set<AddressAgent> = []
-        var window = (start: Int64.max, end: Int64.min)
+        var times: [Int64] = []
         for call in scope {
             guard let address = call.sourceIPAddress, let agent = call.userAgent, Self.isPublicIP(address),
                 !usual.contains(address)
             else { continue }
             pairs.insert(AddressAgent(address: address, userAgent: agent))
-            window = (min(window.start, call.timeMs), max(window.end, call.timeMs))
+            times.append(call.timeMs)
         }
         let neighbours = try InvestigationEvidence.neighbours(
             sharing: pairs,
-            between: max(scopeStartMs, window.start - Self.neighbourMarginMs),
-            and: min(scopeEndMs, window.end + Self.neighbourMarginMs),
+            during: Self.windows(around: times, margin: Self.neighbourMarginMs, within: scopeStartMs...scopeEndMs),
             excludingKeys: sessionKeys.union(calls.compactMap(\.accessKeyID)),
             actors: Set(calls.map(\.actor)),
             databasePath: databasePath

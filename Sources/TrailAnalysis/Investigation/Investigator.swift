@@ -83,7 +83,7 @@ package struct Investigator {
         let from = options.from.flatMap(EventTime.milliseconds(from:))
         let to = options.to.flatMap(EventTime.milliseconds(from:))
         switch (from, to) {
-        case (let from?, let to?): return (from, to)
+        case (let from?, let to?): return (from, max(from, to))
         case (let from?, nil): return (from, max(from, lastMs))
         case (nil, let to?): return (to - Investigation.defaultScopeMs, to)
         case (nil, nil): return (lastMs - Investigation.defaultScopeMs, lastMs)
