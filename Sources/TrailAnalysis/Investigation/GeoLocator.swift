@@ -32,8 +32,9 @@ final class GeoLocator {
     func place(of address: String?) -> Place? {
         guard let address, hasCities || hasNetworks else { return nil }
         if let known = cache[address] { return known }
-        let city = IPNetwork.bytes(of: address) == nil ? nil : cities?.lookup(address)
-        let network = IPNetwork.bytes(of: address) == nil ? nil : networks?.lookup(address)
+        let isAddress = IPNetwork.bytes(of: address) != nil
+        let city = isAddress ? cities?.lookup(address) : nil
+        let network = isAddress ? networks?.lookup(address) : nil
         var place: Place?
         if city != nil || network != nil {
             place = Place(

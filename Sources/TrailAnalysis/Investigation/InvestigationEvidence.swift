@@ -132,8 +132,7 @@ enum InvestigationEvidence {
                 GROUP BY 1, 2, 3, 4
                 """
         )
-        var order: [String] = []
-        var found: [String: Neighbour] = [:]
+        var found = NeighbourTally()
         for window in windows {
             try statement.forEachRow([.integer(window.lowerBound), .integer(window.upperBound), .text(addresses)]) {
                 row in
@@ -144,27 +143,42 @@ enum InvestigationEvidence {
                     pairs.contains(AddressAgent(address: address, userAgent: agent)),
                     key.map({ !keys.contains($0) }) ?? true, !actors.contains(actor)
                 else { return }
-                let calls = Int(row.integer(at: 4) ?? 0)
-                let firstEventID = row.text(at: 5) ?? ""
-                let identity = [actor, key ?? "", address, agent].joined(separator: "\n")
-                if var known = found[identity] {
-                    known.calls += calls
-                    known.firstEventID = min(known.firstEventID, firstEventID)
-                    found[identity] = known
-                } else {
-                    order.append(identity)
-                    found[identity] = Neighbour(
+                found.add(
+                    Neighbour(
                         actor: actor,
                         accessKeyID: key,
                         sourceIPAddress: address,
                         userAgent: agent,
-                        calls: calls,
-                        firstEventID: firstEventID
+                        calls: Int(row.integer(at: 4) ?? 0),
+                        firstEventID: row.text(at: 5) ?? ""
                     )
-                }
+                )
             }
         }
-        return order.compactMap { found[$0] }
+        return found.neighbours
+    }
+
+    /// Neighbours found in several windows, summed per principal, key, address and agent.
+    private struct NeighbourTally {
+        private var order: [String] = []
+        private var found: [String: Neighbour] = [:]
+
+        var neighbours: [Neighbour] { order.compactMap { found[$0] } }
+
+        mutating func add(_ neighbour: Neighbour) {
+            let identity = [
+                neighbour.actor, neighbour.accessKeyID ?? "", neighbour.sourceIPAddress, neighbour.userAgent,
+            ]
+            .joined(separator: "\n")
+            guard var known = found[identity] else {
+                order.append(identity)
+                found[identity] = neighbour
+                return
+            }
+            known.calls += neighbour.calls
+            known.firstEventID = min(known.firstEventID, neighbour.firstEventID)
+            found[identity] = known
+        }
     }
 }
 

@@ -124,43 +124,46 @@ extension Investigator {
         let baselineRate = Double(baseline.count) / baselineHours
         var found: [Indicator] = []
         if scope.count >= Self.volumeMinimumCalls, scopeRate >= Self.volumeRatio * baselineRate {
-            found.append(
-                Indicator(
-                    kind: .volumeChange,
-                    severity: "medium",
-                    explanation: "It made \(Self.count(scope.count, "call")) in the scope, \(Self.decimal(scopeRate)) "
-                        + "an hour, against \(Self.decimal(baselineRate)) an hour in its baseline.",
-                    eventIDs: Self.evidence(scope),
-                    details: [
-                        ("scopeCallsPerHour", .double(Self.rounded(scopeRate))),
-                        ("baselineCallsPerHour", .double(Self.rounded(baselineRate))),
-                        ("scopeCallCount", .int(scope.count)), ("baselineCallCount", .int(baseline.count)),
-                    ]
-                )
-            )
+            found.append(volumeIndicator(scopeRate: scopeRate, baselineRate: baselineRate))
         }
+        if let failures = failedCallRateChange() { found.append(failures) }
+        return found
+    }
+
+    private func volumeIndicator(scopeRate: Double, baselineRate: Double) -> Indicator {
+        Indicator(
+            kind: .volumeChange,
+            severity: "medium",
+            explanation: "It made \(Self.count(scope.count, "call")) in the scope, \(Self.decimal(scopeRate)) "
+                + "an hour, against \(Self.decimal(baselineRate)) an hour in its baseline.",
+            eventIDs: Self.evidence(scope),
+            details: [
+                ("scopeCallsPerHour", .double(Self.rounded(scopeRate))),
+                ("baselineCallsPerHour", .double(Self.rounded(baselineRate))),
+                ("scopeCallCount", .int(scope.count)), ("baselineCallCount", .int(baseline.count)),
+            ]
+        )
+    }
+
+    private func failedCallRateChange() -> Indicator? {
         let failures = scope.filter(\.failed)
         let share = Double(failures.count) / Double(max(scope.count, 1))
         let baselineShare = Double(baseline.filter(\.failed).count) / Double(max(baseline.count, 1))
-        if failures.count >= Self.failureMinimumCalls, share >= Self.failureMinimumShare,
+        guard failures.count >= Self.failureMinimumCalls, share >= Self.failureMinimumShare,
             share >= 3 * baselineShare + Self.failureMargin
-        {
-            found.append(
-                Indicator(
-                    kind: .failedCallRateChange,
-                    severity: "medium",
-                    explanation: "\(Self.count(failures.count, "call")) of the scope's \(scope.count) failed "
-                        + "(\(Self.percent(share))), against \(Self.percent(baselineShare)) of its baseline's calls.",
-                    eventIDs: Self.evidence(failures),
-                    details: [
-                        ("scopeFailedShare", .double(Self.rounded(share))),
-                        ("baselineFailedShare", .double(Self.rounded(baselineShare))),
-                        ("scopeFailedCount", .int(failures.count)),
-                    ]
-                )
-            )
-        }
-        return found
+        else { return nil }
+        return Indicator(
+            kind: .failedCallRateChange,
+            severity: "medium",
+            explanation: "\(Self.count(failures.count, "call")) of the scope's \(scope.count) failed "
+                + "(\(Self.percent(share))), against \(Self.percent(baselineShare)) of its baseline's calls.",
+            eventIDs: Self.evidence(failures),
+            details: [
+                ("scopeFailedShare", .double(Self.rounded(share))),
+                ("baselineFailedShare", .double(Self.rounded(baselineShare))),
+                ("scopeFailedCount", .int(failures.count)),
+            ]
+        )
     }
 
     static func decimal(_ value: Double) -> String {

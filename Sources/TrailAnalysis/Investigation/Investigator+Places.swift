@@ -102,18 +102,31 @@ extension Investigator {
     /// itself never used: its calls before the scope, and its first minute of calls, which it
     /// makes with credentials just delivered to it.
     func instanceCredentialsElsewhere() -> [Indicator] {
+        var instances = InstanceNames()
+        let home = instanceAddresses(names: &instances)
+        var order: [String] = []
+        var elsewhere: [String: [InvestigatedCall]] = [:]
+        for call in scope {
+            guard let instance = instances.instance(of: call), let address = call.sourceIPAddress,
+                Self.isPublicIP(address), !(home[instance]?.contains(address) ?? false)
+            else { continue }
+            let key = instance + " " + address
+            if elsewhere[key] == nil { order.append(key) }
+            elsewhere[key, default: []].append(call)
+        }
+        return order.compactMap { key in
+            guard let group = elsewhere[key], let first = group.first, let instance = instances.instance(of: first)
+            else { return nil }
+            return Self.elsewhereIndicator(instance: instance, calls: group, home: (home[instance] ?? []).sorted())
+        }
+    }
+
+    /// Each instance's own addresses: those of its calls before the scope and of its first minute.
+    private func instanceAddresses(names: inout InstanceNames) -> [String: Set<String>] {
         var firstMs: [String: Int64] = [:]
         var home: [String: Set<String>] = [:]
-        // Many calls share few actors: deciding once per actor keeps this pass cheap.
-        var instances: [String: String?] = [:]
-        func instanceID(of call: InvestigatedCall) -> String? {
-            if let known = instances[call.actor] { return known }
-            let found = Self.instanceID(of: call)
-            instances[call.actor] = found
-            return found
-        }
         for call in calls {
-            guard let instance = instanceID(of: call) else { continue }
+            guard let instance = names.instance(of: call) else { continue }
             let first = firstMs[instance] ?? call.timeMs
             firstMs[instance] = first
             if call.timeMs < scopeStartMs || call.timeMs <= first + OriginActivity.settlingMs,
@@ -122,37 +135,38 @@ extension Investigator {
                 home[instance, default: []].insert(address)
             }
         }
-        var order: [String] = []
-        var elsewhere: [String: [InvestigatedCall]] = [:]
-        for call in scope {
-            guard let instance = instanceID(of: call), let address = call.sourceIPAddress,
-                Self.isPublicIP(address),
-                !(home[instance]?.contains(address) ?? false)
-            else { continue }
-            let key = instance + " " + address
-            if elsewhere[key] == nil { order.append(key) }
-            elsewhere[key, default: []].append(call)
-        }
-        return order.compactMap { key in
-            guard let group = elsewhere[key], let first = group.first, let instance = Self.instanceID(of: first)
-            else { return nil }
-            let own = (home[instance] ?? []).sorted()
-            let ownPublic = own.filter(Self.isPublicIP)
-            let usual =
-                ownPublic.isEmpty
-                ? "while the instance's own calls came from private addresses or AWS services"
-                : "an address the instance never used (it used \(Self.list(ownPublic)))"
-            return Indicator(
-                kind: .instanceCredentialsElsewhere,
-                severity: "high",
-                explanation: "The role credentials of instance \(instance) made \(Self.count(group.count, "call")) "
-                    + "from \(first.sourceIPAddress ?? "?"), \(usual).",
-                eventIDs: Self.evidence(group),
-                details: [
-                    ("instanceId", .string(instance)), ("sourceIPAddress", .optional(first.sourceIPAddress)),
-                    ("instanceAddresses", .array(own.map { .string($0) })), ("callCount", .int(group.count)),
-                ]
-            )
+        return home
+    }
+
+    private static func elsewhereIndicator(instance: String, calls: [InvestigatedCall], home: [String]) -> Indicator {
+        let address = calls.first?.sourceIPAddress
+        let ownPublic = home.filter(Self.isPublicIP)
+        let usual =
+            ownPublic.isEmpty
+            ? "while the instance's own calls came from private addresses or AWS services"
+            : "an address the instance never used (it used \(Self.list(ownPublic)))"
+        return Indicator(
+            kind: .instanceCredentialsElsewhere,
+            severity: "high",
+            explanation: "The role credentials of instance \(instance) made \(Self.count(calls.count, "call")) "
+                + "from \(address ?? "?"), \(usual).",
+            eventIDs: Self.evidence(calls),
+            details: [
+                ("instanceId", .string(instance)), ("sourceIPAddress", .optional(address)),
+                ("instanceAddresses", .array(home.map { .string($0) })), ("callCount", .int(calls.count)),
+            ]
+        )
+    }
+
+    /// The instance of each actor, decided once per actor: many calls share few actors.
+    private struct InstanceNames {
+        private var known: [String: String?] = [:]
+
+        mutating func instance(of call: InvestigatedCall) -> String? {
+            if let found = known[call.actor] { return found }
+            let found = Investigator.instanceID(of: call)
+            known[call.actor] = found
+            return found
         }
     }
 

@@ -52,38 +52,42 @@ extension Investigator {
             actors: Set(calls.map(\.actor)),
             databasePath: databasePath
         )
-        guard !neighbours.isEmpty else { return found }
+        if let shared = Self.sharedAddressIndicator(neighbours) { found.append(shared) }
+        return found
+    }
+
+    /// The principals that shared an address and user agent, one line of evidence each.
+    private static func sharedAddressIndicator(_ neighbours: [InvestigationEvidence.Neighbour]) -> Indicator? {
+        guard !neighbours.isEmpty else { return nil }
         var order: [String] = []
         var byActor: [String: [InvestigationEvidence.Neighbour]] = [:]
         for neighbour in neighbours.sorted(by: { $0.firstEventID < $1.firstEventID }) {
             if byActor[neighbour.actor] == nil { order.append(neighbour.actor) }
             byActor[neighbour.actor, default: []].append(neighbour)
         }
-        let described = order.map { actor in
+        var described: [String] = []
+        var principals: [JSONValue] = []
+        for actor in order {
             let group = byActor[actor] ?? []
-            let addresses = Self.distinct(group.map(\.sourceIPAddress))
-            return "\(actor) (\(Self.list(addresses)), \(Self.count(group.map(\.calls).reduce(0, +), "call")))"
-        }
-        let principals: [JSONValue] = order.map { actor in
-            let group = byActor[actor] ?? []
-            return .object([
-                ("principal", .string(actor)),
-                ("accessKeyIds", .array(Self.distinct(group.compactMap(\.accessKeyID)).map { .string($0) })),
-                ("sourceIPAddresses", .array(Self.distinct(group.map(\.sourceIPAddress)).map { .string($0) })),
-                ("callCount", .int(group.map(\.calls).reduce(0, +))),
-            ])
-        }
-        found.append(
-            Indicator(
-                kind: .relatedSessions,
-                severity: "low",
-                explanation: "\(Self.count(order.count, "other principal")) called from the same source IP with the "
-                    + "same user agent in the scope: \(Self.list(described)).",
-                eventIDs: order.compactMap { byActor[$0]?.first?.firstEventID },
-                details: [("sameSourceAndUserAgent", .array(principals))]
+            let addresses = distinct(group.map(\.sourceIPAddress))
+            let calls = group.map(\.calls).reduce(0, +)
+            described.append("\(actor) (\(list(addresses)), \(count(calls, "call")))")
+            principals.append(
+                .object([
+                    ("principal", .string(actor)),
+                    ("accessKeyIds", .array(distinct(group.compactMap(\.accessKeyID)).map { .string($0) })),
+                    ("sourceIPAddresses", .array(addresses.map { .string($0) })), ("callCount", .int(calls)),
+                ])
             )
+        }
+        return Indicator(
+            kind: .relatedSessions,
+            severity: "low",
+            explanation: "\(count(order.count, "other principal")) called from the same source IP with the "
+                + "same user agent in the scope: \(list(described)).",
+            eventIDs: order.compactMap { byActor[$0]?.first?.firstEventID },
+            details: [("sameSourceAndUserAgent", .array(principals))]
         )
-        return found
     }
 
     /// The sessions of the subtree that made calls in the scope, when there are several.
