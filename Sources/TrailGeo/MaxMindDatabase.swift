@@ -51,7 +51,11 @@ package final class MaxMindDatabase {
         guard resolverError == 0, databaseError == MMDB_SUCCESS, result.found_entry else { return nil }
 
         var record = GeoRecord()
-        record.countryCode = string(in: &result.entry, "country", "iso_code")
+        // A City or Country database gives the country where the address is used, and for some
+        // addresses (anycast, satellite) only the country where its network is registered.
+        record.countryCode =
+            string(in: &result.entry, "country", "iso_code")
+            ?? string(in: &result.entry, "registered_country", "iso_code")
         record.latitude = double(in: &result.entry, "location", "latitude")
         record.longitude = double(in: &result.entry, "location", "longitude")
         record.autonomousSystemNumber = unsigned(in: &result.entry, "autonomous_system_number")

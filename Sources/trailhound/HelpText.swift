@@ -8,17 +8,16 @@ enum HelpText {
         \(usageLine)
 
         Commands:
-          ingest   Read a bucket dump (or files) into the case database
-          query    Run read-only SQL on the case database
-          sessions List every set of temporary credentials and who obtained it
-          chain    Show the lineage of a session or principal as a tree
-          isolate  Plan the containment of principals and everything derived from them
-          verify   Check the dump against CloudTrail's digest files, offline
-          report   Ingest dumps, find the incidents and write the report folder
-          timeline Show what a principal and every session derived from it did, in order
-          investigate
-                   Find indicators of compromise of a principal against its baseline
-          help     Show help for a command
+          ingest      Read a bucket dump (or files) into the case database
+          query       Run read-only SQL on the case database
+          sessions    List every set of temporary credentials and who obtained it
+          chain       Show the lineage of a session or principal as a tree
+          isolate     Plan the containment of principals and everything derived from them
+          verify      Check the dump against CloudTrail's digest files, offline
+          report      Ingest dumps, find the incidents and write the report folder
+          timeline    Show what a principal and every session derived from it did, in order
+          investigate Find indicators of compromise of a principal against its baseline
+          help        Show help for a command
 
         Options:
           --help, -h   Show this help
@@ -167,6 +166,7 @@ enum HelpText {
 
     private static let report = """
         Usage: trailhound report [DUMP...] [-o DIR] [--db FILE] [--principal P]... [--from T] [--to T] [--fail-on S]
+                                 [--baseline-days N] [--geoip FILE.mmdb] [--asn FILE.mmdb] [--flagged-ips FILE]
 
         Ingests each DUMP (only what is new) into the case database, finds the incidents (origin
         principals whose sessions show attacker techniques outside their routine) and writes the

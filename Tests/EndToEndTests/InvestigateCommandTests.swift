@@ -100,6 +100,10 @@ struct InvestigateCommandTests {
         let noSubject = try runTrailhound(["investigate", "--db", database])
         #expect(noSubject.status == 64)
         #expect(noSubject.errorLines.first == "Error: Expected one principal ARN or access key")
+        #expect(noSubject.errorLines.last == "See 'trailhound help investigate'.")
+        let help = try runTrailhound(["help", "investigate"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.hasPrefix("Usage: trailhound investigate ARN|KEY [--db FILE] [--from T]"))
 
         let days = try runTrailhound(["investigate", Self.newbie, "--db", database, "--baseline-days", "0"])
         #expect(days.status == 64)
