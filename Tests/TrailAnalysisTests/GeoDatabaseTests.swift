@@ -40,6 +40,19 @@ struct GeoDatabaseTests {
         }
     }
 
+    @Test func aFailedOpenLeavesNothingBehindAndOpeningAgainWorks() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write("not yet a database", to: "late.mmdb")
+        #expect(throws: MaxMindDatabase.OpenError.self) { try MaxMindDatabase(path: path) }
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: Fixtures.path("geo/test-asn.mmdb"), toPath: path)
+        for _ in 0..<100 {
+            let networks = try MaxMindDatabase(path: path)
+            #expect(networks.lookup("192.0.2.1")?.autonomousSystemNumber == 64496)
+        }
+        #expect(throws: MaxMindDatabase.OpenError.self) { try MaxMindDatabase(path: folder.file("missing.mmdb")) }
+    }
+
     @Test func networksHoldTheirAddressesOnly() throws {
         let network = try #require(IPNetwork("203.0.113.64/26"))
         #expect(network.contains("203.0.113.64") && network.contains("203.0.113.127"))
