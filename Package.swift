@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
 
         // MARK: - Libraries
         .target(name: "TrailCore", swiftSettings: strictSettings),
@@ -29,9 +30,10 @@ let package = Package(
             dependencies: ["TrailCore", "TrailIngest", "CSQLite"],
             swiftSettings: strictSettings
         ),
+        .target(name: "TrailGeo", dependencies: ["CMaxMindDB"], swiftSettings: strictSettings),
         .target(
             name: "TrailAnalysis",
-            dependencies: ["TrailCore", "TrailIngest", "TrailStore"],
+            dependencies: ["TrailCore", "TrailIngest", "TrailStore", "TrailGeo"],
             resources: [.copy("Resources/techniques.tsv")],
             swiftSettings: strictSettings
         ),
@@ -72,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailAnalysisTests",
-            dependencies: ["TrailAnalysis", "TrailCore", "TrailStore", "TestSupport"],
+            dependencies: ["TrailAnalysis", "TrailCore", "TrailStore", "TrailGeo", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -28,6 +28,9 @@ extension IncidentHTML {
         }
         parts += sessionTree(incident)
         parts += techniques(incident)
+        if let investigation = report.investigations[incident.id] {
+            parts.append(InvestigationReport.htmlSection(investigation, headingLevel: 3))
+        }
         parts += timeline(incident)
         parts += isolation(for: incident, report: report)
         parts.append("</section>")

@@ -31,7 +31,8 @@ package enum IncidentHTML {
     /// or run, and only the inline stylesheet applies.
     private static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
-    private static func head() -> String {
+    /// The page's head, with the inline stylesheet and the policy; `title` is a constant.
+    static func head(title: String = "trailhound report") -> String {
         """
         <!doctype html>
         <html lang="en">
@@ -40,7 +41,7 @@ package enum IncidentHTML {
         <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
         <meta name="referrer" content="no-referrer">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>trailhound report</title>
+        <title>\(HTMLText.escaped(title))</title>
         <style>
         \(stylesheet)
         </style>

@@ -81,6 +81,12 @@ package enum IncidentMarkdown {
             ]
             return "| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |"
         }
+        lines += ["", "### Indicators", ""]
+        if let investigation = report.investigations[incident.id] {
+            lines += InvestigationReport.markdownBody(investigation)
+        } else {
+            lines.append("Not investigated: no call of the incident's tree was found.")
+        }
         lines += ["", "### Timeline", ""]
         if incident.timeline.count > timelineLimit {
             lines += [

@@ -8,15 +8,16 @@ enum HelpText {
         \(usageLine)
 
         Commands:
-          ingest   Read a bucket dump (or files) into the case database
-          query    Run read-only SQL on the case database
-          sessions List every set of temporary credentials and who obtained it
-          chain    Show the lineage of a session or principal as a tree
-          isolate  Plan the containment of principals and everything derived from them
-          verify   Check the dump against CloudTrail's digest files, offline
-          report   Ingest dumps, find the incidents and write the report folder
-          timeline Show what a principal and every session derived from it did, in order
-          help     Show help for a command
+          ingest      Read a bucket dump (or files) into the case database
+          query       Run read-only SQL on the case database
+          sessions    List every set of temporary credentials and who obtained it
+          chain       Show the lineage of a session or principal as a tree
+          isolate     Plan the containment of principals and everything derived from them
+          verify      Check the dump against CloudTrail's digest files, offline
+          report      Ingest dumps, find the incidents and write the report folder
+          timeline    Show what a principal and every session derived from it did, in order
+          investigate Find indicators of compromise of a principal against its baseline
+          help        Show help for a command
 
         Options:
           --help, -h   Show this help
@@ -137,8 +138,35 @@ enum HelpText {
           --format FORMAT  'table' (default), 'json', 'jsonl' (Timesketch), 'csv' or 'md'
         """
 
+    private static let investigate = """
+        Usage: trailhound investigate ARN|KEY [--db FILE] [--from T] [--to T] [--baseline-days N]
+                                      [--geoip FILE.mmdb] [--asn FILE.mmdb] [--flagged-ips FILE]
+                                      [--format table|json|md|html]
+
+        Investigates a principal (an IAM user or role ARN, a session ARN, an access key) and every
+        session derived from it over a scope time, as Amazon Detective does: techniques observed,
+        behaviour new against the baseline (API calls, source IPs, user agents, regions, and with
+        the databases countries and autonomous systems), impossible travel, flagged IPs, call
+        volume and failed-call rate, instance credentials used elsewhere and related sessions,
+        each with its evidence and a severity, and what could not be checked.
+
+        The scope is --from to --to; without them, the last 24 hours of the principal's activity.
+        The baseline is the N days before the scope (default 45); with less than 14 days of
+        history before the scope, new behaviour and volume are not judged, and the output says so.
+
+        Options:
+          --from, --to T       The scope (YYYY-MM-DD or ISO 8601, UTC)
+          --baseline-days N    Days of baseline before the scope (default 45)
+          --geoip FILE.mmdb    A MaxMind City or Country database (e.g. GeoLite2-City.mmdb)
+          --asn FILE.mmdb      A MaxMind ASN database (e.g. GeoLite2-ASN.mmdb)
+          --flagged-ips FILE   Flagged addresses: one IP or CIDR network a line, then an optional
+                               label; '#' starts a comment
+          --format FORMAT      'table' (default), 'json' (the documented contract), 'md' or 'html'
+        """
+
     private static let report = """
         Usage: trailhound report [DUMP...] [-o DIR] [--db FILE] [--principal P]... [--from T] [--to T] [--fail-on S]
+                                 [--baseline-days N] [--geoip FILE.mmdb] [--asn FILE.mmdb] [--flagged-ips FILE]
 
         Ingests each DUMP (only what is new) into the case database, finds the incidents (origin
         principals whose sessions show attacker techniques outside their routine) and writes the
@@ -152,6 +180,8 @@ enum HelpText {
           --from, --to T         Only calls in this window (YYYY-MM-DD or ISO 8601, UTC)
           --fail-on S            Exit 2 when an incident is at least this severe: informational,
                                  low, medium, high or critical
+          --baseline-days N, --geoip FILE, --asn FILE, --flagged-ips FILE
+                                 For each incident's indicators, as in 'trailhound investigate'
           --jobs N               Decoding threads for the ingest
           --max-file-bytes N     Decompressed bytes read from one file at most (default 16G)
           --quiet, --verbose     No progress, or a line per file read
@@ -167,6 +197,7 @@ enum HelpText {
         case "isolate": isolate
         case "verify": verify
         case "timeline": timeline
+        case "investigate": investigate
         case "report": report
         case "help": overview
         default: nil

@@ -14,6 +14,8 @@ struct ReportCommand {
     private let databasePath: String
     private let outputFolder: String
     private var triageOptions = Triage.Options()
+    private var indicatorOptions: Investigator.Options
+    private let flaggedPath: String?
     private let failOn: String?
     private let progressStyle: ProgressReporter.Style
     private let logger: Logger
@@ -25,6 +27,7 @@ struct ReportCommand {
             command: "report",
             options: [
                 "--db", "-o", "--output", "--principal", "--from", "--to", "--fail-on", "--jobs", "--max-file-bytes",
+                "--baseline-days", "--geoip", "--asn", "--flagged-ips",
             ],
             flags: ["--quiet", "--verbose"]
         )
@@ -51,6 +54,11 @@ struct ReportCommand {
             }
         }
         failOn = list.value("--fail-on")
+        // Each incident's scope is its own time; the report's window only bounds triage.
+        indicatorOptions = try InvestigateCommand.options(from: list, subjects: [], command: "report")
+        indicatorOptions.from = nil
+        indicatorOptions.to = nil
+        flaggedPath = list.value("--flagged-ips")
         logger = Logger(level: list.has("--verbose") ? .info : .notice, handler: StandardErrorLogHandler())
         progressStyle =
             list.has("--quiet") ? .none : (StandardError.isTerminal ? .live : .periodic(intervalSeconds: 5))
@@ -58,6 +66,9 @@ struct ReportCommand {
     }
 
     func run() throws -> Int32 {
+        // Read before a long ingest, so that a mistake in the list is reported at once.
+        var indicatorOptions = indicatorOptions
+        indicatorOptions.flaggedAddresses = try flaggedPath.map(FlaggedAddressList.read(path:))
         var unreadable = false
         if let ingestOptions {
             let summary = try IngestCommand.update(ingestOptions, progressStyle: progressStyle, logger: logger)
@@ -67,7 +78,12 @@ struct ReportCommand {
         }
 
         let generatedAt = EventTime.iso8601(milliseconds: Int64(now.timeIntervalSince1970 * 1_000))
-        let report = try CaseReport.build(databasePath: databasePath, options: triageOptions, generatedAt: generatedAt)
+        let report = try CaseReport.build(
+            databasePath: databasePath,
+            options: triageOptions,
+            generatedAt: generatedAt,
+            indicators: indicatorOptions
+        )
         try write(report)
 
         print(IncidentReport.table(report), terminator: "")

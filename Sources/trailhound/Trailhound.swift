@@ -38,6 +38,8 @@ enum Trailhound {
                 return try VerifyCommand(arguments: rest).run()
             case "timeline":
                 return try TimelineCommand(arguments: rest).run()
+            case "investigate":
+                return try InvestigateCommand(arguments: rest).run()
             case "report":
                 return try ReportCommand(arguments: rest).run()
             default:

@@ -11,6 +11,8 @@ package struct CaseReport: Sendable {
     package var plans: [String: IsolationPlan]
     /// Why a plan could not be made, by incident id.
     package var planProblems: [String: String]
+    /// The indicators of each incident's tree over the incident's time, by incident id.
+    package var investigations: [String: Investigation] = [:]
 
     /// Triages the case at `databasePath` and plans the containment of each incident.
     ///
@@ -18,7 +20,14 @@ package struct CaseReport: Sendable {
     ///   - databasePath: The case database, already brought up to date.
     ///   - options: Which principals and which time window.
     ///   - generatedAt: The report's time, ISO 8601; also the default token issue time of the plans.
-    package static func build(databasePath: String, options: Triage.Options, generatedAt: String) throws -> CaseReport {
+    ///   - indicators: The baseline length and the databases for each incident's indicators; the
+    ///     subjects and the scope are the incident's.
+    package static func build(
+        databasePath: String,
+        options: Triage.Options,
+        generatedAt: String,
+        indicators: Investigator.Options = Investigator.Options(subjects: [])
+    ) throws -> CaseReport {
         var triage = try Triage(databasePath: databasePath, options: options)
         let incidents = try triage.run()
         var report = CaseReport(
@@ -28,7 +37,14 @@ package struct CaseReport: Sendable {
             plans: [:],
             planProblems: [:]
         )
+        let techniques = try TechniqueTable.bundled()
         for incident in incidents {
+            report.investigations[incident.id] = try investigate(
+                incident,
+                databasePath: databasePath,
+                template: indicators,
+                techniques: techniques
+            )
             let subjects = isolationSubjects(of: incident)
             guard !subjects.isEmpty else {
                 report.planProblems[incident.id] = "No principal or session of this incident can be contained"
@@ -47,6 +63,28 @@ package struct CaseReport: Sendable {
             }
         }
         return report
+    }
+
+    /// The incident's indicators: its origin (or its sessions, without an origin ARN) from its
+    /// first technique outside the routine to its last call, against the days before.
+    private static func investigate(
+        _ incident: Incident,
+        databasePath: String,
+        template: Investigator.Options,
+        techniques: TechniqueTable
+    ) throws -> Investigation? {
+        var options = template
+        options.subjects = incident.origin.arn != nil ? [incident.originKey] : incident.sessions.map(\.accessKeyId)
+        let live = incident.techniques.filter { $0.count > $0.routineCount }.compactMap(\.firstSeen)
+        options.from = live.min() ?? incident.firstSeen
+        options.to = incident.lastSeen
+        options.scopeRule = "from the incident's first technique outside its routine to its last call"
+        guard !options.subjects.isEmpty, options.from != nil, options.to != nil else { return nil }
+        do {
+            return try Investigator.investigate(databasePath: databasePath, options: options, techniques: techniques)
+        } catch SessionChain.LookupError.notFound {
+            return nil
+        }
     }
 
     /// What to hand the isolation planner: the origin when it is an IAM principal, else the
@@ -82,9 +120,18 @@ extension CaseReport {
         ])
     }
 
+    /// The investigation without its indicators, which the incident lists itself.
+    private static func investigationSummary(_ investigation: Investigation) -> JSONValue {
+        guard case .object(let members) = investigation.jsonValue else { return .null }
+        return .object(members.filter { $0.0 != "indicators" && $0.0 != "subject" })
+    }
+
     private func incidentValue(_ incident: Incident) -> JSONValue {
         guard case .object(var members) = incident.jsonValue else { return incident.jsonValue }
         members.append(("isolation", plans[incident.id]?.jsonValue ?? .null))
+        let investigation = investigations[incident.id]
+        members.append(("indicators", .array(investigation?.indicators.map(\.jsonValue) ?? [])))
+        members.append(("investigation", investigation.map(Self.investigationSummary) ?? .null))
         if let problem = planProblems[incident.id] {
             members.append(("isolationProblem", .string(problem)))
         }

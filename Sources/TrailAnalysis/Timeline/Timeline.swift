@@ -62,9 +62,12 @@ package struct Timeline {
         return Timeline(subject: subject, rows: sorted.map { rows[$0] })
     }
 
-    /// Every call made with the subtree's session keys or the subjects' own keys, and the calls a
-    /// subject made with long-term credentials; each call once, whichever of these found it.
-    private static let query = """
+    /// The ids of the subtree's calls, each once, whichever arm found it.
+    ///
+    /// The arms: calls made with the subtree's session keys (a JSON array bound to `?1`) or the
+    /// subjects' own keys (`?2`), and the calls a subject made with long-term credentials. Each
+    /// arm is one lookup in an events index.
+    static let hits = """
         WITH hits(id) AS (
             SELECT id FROM events WHERE access_key_id IN (
                 SELECT value FROM json_each(?1) UNION SELECT value FROM json_each(?2))
@@ -72,12 +75,17 @@ package struct Timeline {
             SELECT id FROM events WHERE principal_arn IN (SELECT value FROM json_each(?2))
                 AND (access_key_id IS NULL OR access_key_id NOT LIKE 'ASIA%')
         )
-        SELECT e.id, e.event_time_ms, e.event_time, e.event_id, e.recipient_account_id, e.aws_region,
-            e.event_source, e.event_name, e.error_code, e.source_ip_address, e.user_agent, e.principal_arn,
-            e.access_key_id, f.path, e.record_index, e.raw
-        FROM hits JOIN events e ON e.id = hits.id JOIN files f ON f.id = e.file_id
-        WHERE ifnull(e.event_time_ms, 0) BETWEEN ?3 AND ?4
         """
+
+    private static let query =
+        hits + "\n"
+            + """
+            SELECT e.id, e.event_time_ms, e.event_time, e.event_id, e.recipient_account_id, e.aws_region,
+                e.event_source, e.event_name, e.error_code, e.source_ip_address, e.user_agent, e.principal_arn,
+                e.access_key_id, f.path, e.record_index, e.raw
+            FROM hits JOIN events e ON e.id = hits.id JOIN files f ON f.id = e.file_id
+            WHERE ifnull(e.event_time_ms, 0) BETWEEN ?3 AND ?4
+            """
 
     private static func row(_ row: Statement, chains: [String: [String]], techniques: TechniqueTable) -> TimelineRow {
         let key = row.text(at: 12)
