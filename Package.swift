@@ -46,7 +46,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "trailhound",
-            dependencies: ["TrailCore", "TrailIngest", "TrailStore", "TrailAnalysis", "TrailReport"],
+            dependencies: ["TrailCore", "TrailIngest", "TrailStore", "TrailGeo", "TrailAnalysis", "TrailReport"],
             swiftSettings: strictSettings
         ),
 

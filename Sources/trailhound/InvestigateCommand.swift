@@ -1,5 +1,6 @@
 import TrailAnalysis
 import TrailCore
+import TrailGeo
 import TrailReport
 
 /// `trailhound investigate`: whether a principal and its session tree show indicators of

@@ -1,6 +1,7 @@
 import Foundation
 import TrailAnalysis
 import TrailCore
+import TrailGeo
 import TrailIngest
 import TrailReport
 import TrailStore

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TrailCore
+import TrailGeo
 import TrailStore
 
 @testable import TrailAnalysis

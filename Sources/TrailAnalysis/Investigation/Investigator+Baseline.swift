@@ -1,5 +1,6 @@
 import Foundation
 import TrailCore
+import TrailGeo
 
 // MARK: - Techniques, new behaviour and volume against the baseline
 

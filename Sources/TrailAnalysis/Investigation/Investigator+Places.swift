@@ -1,5 +1,6 @@
 import Foundation
 import TrailCore
+import TrailGeo
 
 // MARK: - Where the calls came from
 

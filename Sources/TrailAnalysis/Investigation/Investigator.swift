@@ -1,5 +1,6 @@
 import Foundation
 import TrailCore
+import TrailGeo
 import TrailIngest
 
 /// Investigates a principal and its session subtree over a scope time, against the baseline of

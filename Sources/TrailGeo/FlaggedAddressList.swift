@@ -82,7 +82,7 @@ package struct FlaggedAddressList: Sendable {
     }
 
     /// The first entry whose network holds `address`.
-    func entry(containing address: String) -> Entry? {
+    package func entry(containing address: String) -> Entry? {
         entries.first { $0.network.contains(address) }
     }
 }
