@@ -31,17 +31,20 @@ package enum TabularText {
                 widths[index] = max(widths[index], cell.width)
             }
         }
-        let padding = (0...(widths.max() ?? 0)).map { String(repeating: " ", count: $0 + 2) }
+        // Each line is put together as bytes, then handed over as one string.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
         for line in lines {
-            var text = ""
+            bytes.removeAll(keepingCapacity: true)
             for (index, cell) in line.enumerated() {
-                text += cell.text
+                bytes.append(contentsOf: cell.text.utf8)
                 if index < line.count - 1 {
-                    text += padding[max(0, (index < widths.count ? widths[index] : 0) - cell.width)]
+                    let padding = max(0, (index < widths.count ? widths[index] : 0) - cell.width) + 2
+                    bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
                 }
             }
-            text += "\n"
-            output.write(text)
+            bytes.append(UInt8(ascii: "\n"))
+            output.write(String(decoding: bytes, as: UTF8.self))
         }
     }
 
