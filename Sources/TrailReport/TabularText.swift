@@ -19,11 +19,11 @@ package enum TabularText {
         maximumCellWidth: Int = 60,
         to output: inout some TextOutputStream
     ) {
-        let header = columns.map { clip(TerminalText.sanitized($0), to: maximumCellWidth) }
+        let header = columns.map { cell($0, width: maximumCellWidth) }
         var lines: [[(text: String, width: Int)]] = [header]
         lines.reserveCapacity(rows.count + 1)
         for row in rows {
-            lines.append(row.map { clip(TerminalText.sanitized($0), to: maximumCellWidth) })
+            lines.append(row.map { cell($0, width: maximumCellWidth) })
         }
         var widths = header.map(\.width)
         for line in lines {
@@ -95,12 +95,10 @@ package enum TabularText {
         Double(text) != nil
     }
 
-    /// `text` cut to `width` characters, with its width.
-    private static func clip(_ text: String, to width: Int) -> (text: String, width: Int) {
-        // No more bytes than the width means no more characters either.
-        guard text.utf8.count > width else { return (text, text.displayCount) }
-        let count = text.displayCount
-        return count <= width ? (text, count) : (String(text.prefix(width - 1)) + "…", width)
+    /// `text` made safe for the terminal and cut to `width` characters, with its width.
+    private static func cell(_ text: String, width: Int) -> (text: String, width: Int) {
+        let shown = TerminalText.excerpt(text, limit: width)
+        return (shown, shown.displayCount)
     }
 }
 

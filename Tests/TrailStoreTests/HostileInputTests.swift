@@ -245,8 +245,9 @@ struct HostileInputTests {
         #expect(notes.allSatisfy { !$0.reason.contains("\n") })
         let warnings = summary.warnings.filter { $0.path == hostile.file }.map(\.message)
         #expect(warnings == (hostile.warning.map { [$0] } ?? []))
+        let quotedPath = hostile.file.replacingOccurrences(of: "'", with: "''")
         let rows = try queryText(
-            "SELECT status, record_count FROM files WHERE path = '\(hostile.file.replacingOccurrences(of: "'", with: "''"))'",
+            "SELECT status, record_count FROM files WHERE path = '\(quotedPath)'",
             database: database
         )
         #expect(rows == [[hostile.state.rawValue, String(hostile.records)]])

@@ -100,10 +100,11 @@ package struct Timeline {
             if !summary.isEmpty { summary += " " }
             summary += name + "=" + value
         }
+        let (source, name, error) = (row.text(at: 6), row.text(at: 7), row.text(at: 8))
         let technique = techniques.technique(
-            eventSource: row.text(at: 6),
-            eventName: row.text(at: 7),
-            errorCode: row.text(at: 8),
+            eventSource: source,
+            eventName: name,
+            errorCode: error,
             parameters: parameters
         )
         return TimelineRow(
@@ -111,9 +112,9 @@ package struct Timeline {
             eventID: row.text(at: 3),
             accountID: row.text(at: 4),
             region: row.text(at: 5),
-            eventSource: row.text(at: 6),
-            eventName: row.text(at: 7),
-            errorCode: row.text(at: 8),
+            eventSource: source,
+            eventName: name,
+            errorCode: error,
             sourceIPAddress: row.text(at: 9),
             userAgent: row.text(at: 10),
             principalARN: row.text(at: 11),

@@ -1,10 +1,10 @@
 /// Resolves the escapes of JSON string content that has already been validated.
-package enum JSONStringDecoder {
+enum JSONStringDecoder {
     /// Decodes `content`, the bytes between the quotes.
     ///
     /// Validation happened while scanning, so
     /// every escape here is well formed and every surrogate is paired.
-    package static func decodeValidated(_ content: UnsafeBufferPointer<UInt8>) -> String {
+    static func decodeValidated(_ content: UnsafeBufferPointer<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(content.count)
         var index = 0
