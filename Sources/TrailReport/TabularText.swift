@@ -19,23 +19,53 @@ package enum TabularText {
         maximumCellWidth: Int = 60,
         to output: inout some TextOutputStream
     ) {
+        writeTable(columns: columns, count: rows.count, maximumCellWidth: maximumCellWidth, to: &output) { rows[$0] }
+    }
+
+    /// Writes the aligned table of `count` rows, row `i` holding `cells(i)`, to `output`.
+    ///
+    /// Long tables are cut and laid out on every core: the cells first, for the column widths,
+    /// then the lines.
+    package static func writeTable(
+        columns: [String],
+        count: Int,
+        maximumCellWidth: Int = 60,
+        to output: inout some TextOutputStream,
+        cells: @Sendable (Int) -> [String]
+    ) {
         let header = columns.map { cell($0, width: maximumCellWidth) }
-        var lines: [[(text: String, width: Int)]] = [header]
-        lines.reserveCapacity(rows.count + 1)
-        for row in rows {
-            lines.append(row.map { cell($0, width: maximumCellWidth) })
+        let parts = count < rowsPerPart ? 1 : Parallel.partCount(limit: 4)
+        let slices = Parallel.slices(of: 0..<count, count: parts)
+        let lines: [[[ShownCell]]] = Parallel.map(slices.count) { part in
+            slices[part].map { index in cells(index).map { cell($0, width: maximumCellWidth) } }
         }
         var widths = header.map(\.width)
-        for line in lines {
+        for line in lines.joined() {
             for (index, cell) in line.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.width)
             }
         }
-        // Each line is put together as bytes, then handed over as one string.
+        output.write(layout([header], widths: widths))
+        let columnWidths = widths
+        for batch in lines {
+            // Each part of a batch is laid out at once, then written in order.
+            let pieces = Parallel.slices(of: batch.indices, count: parts)
+            for text in Parallel.map(pieces.count, { layout(batch[pieces[$0]], widths: columnWidths) }) {
+                output.write(text)
+            }
+        }
+    }
+
+    /// Below this many rows, a table is laid out on one core.
+    private static let rowsPerPart = 4_000
+
+    private typealias ShownCell = (text: String, width: Int)
+
+    /// Table lines, each put together as bytes with its padding.
+    private static func layout(_ lines: some Collection<[ShownCell]>, widths: [Int]) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(1024)
+        bytes.reserveCapacity(lines.count * 160)
         for line in lines {
-            bytes.removeAll(keepingCapacity: true)
             for (index, cell) in line.enumerated() {
                 bytes.append(contentsOf: cell.text.utf8)
                 if index < line.count - 1 {
@@ -44,8 +74,8 @@ package enum TabularText {
                 }
             }
             bytes.append(UInt8(ascii: "\n"))
-            output.write(String(decoding: bytes, as: UTF8.self))
         }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// RFC 4180 CSV with a header line and CRLF line endings.
@@ -63,6 +93,22 @@ package enum TabularText {
     ) {
         writeCSVLine(columns, to: &output)
         for row in rows { writeCSVLine(row, to: &output) }
+    }
+
+    /// Writes the CSV of `count` rows, row `i` holding `cells(i)`, to `output`, laying out long
+    /// files on every core.
+    package static func writeCSV(
+        columns: [String],
+        count: Int,
+        to output: inout some TextOutputStream,
+        cells: @Sendable (Int) -> [String]
+    ) {
+        writeCSVLine(columns, to: &output)
+        Parallel.write(count, to: &output) { range in
+            var text = ""
+            for index in range { writeCSVLine(cells(index), to: &text) }
+            return text
+        }
     }
 
     private static func writeCSVLine(_ cells: [String], to output: inout some TextOutputStream) {

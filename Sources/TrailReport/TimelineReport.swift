@@ -15,19 +15,29 @@ package enum TimelineReport {
 
     /// Writes the timeline to `output` row by row, for timelines of many thousand rows.
     package static func write(_ timeline: Timeline, as format: Format, to output: inout some TextOutputStream) {
+        let rows = timeline.rows
         switch format {
         case .json:
             output.write("[")
-            for (index, row) in timeline.rows.enumerated() {
-                output.write((index == 0 ? "" : ",") + JSONValue.object(row.members).rendered())
+            Parallel.write(rows.count, to: &output) { range in
+                var text = ""
+                for index in range {
+                    if index > 0 { text += "," }
+                    text += JSONValue.object(rows[index].members).rendered()
+                }
+                return text
             }
             output.write("]\n")
         case .jsonl:
-            for row in timeline.rows { output.write(timesketchLine(row).rendered() + "\n") }
+            Parallel.write(rows.count, to: &output) { range in
+                var text = ""
+                for index in range { text += timesketchLine(rows[index]).rendered() + "\n" }
+                return text
+            }
         case .csv:
-            TabularText.writeCSV(columns: csvColumns, rows: timeline.rows.lazy.map(csvCells), to: &output)
+            TabularText.writeCSV(columns: csvColumns, count: rows.count, to: &output) { csvCells(rows[$0]) }
         case .table:
-            TabularText.writeTable(columns: tableColumns, rows: timeline.rows.map(tableCells), to: &output)
+            TabularText.writeTable(columns: tableColumns, count: rows.count, to: &output) { tableCells(rows[$0]) }
         case .md:
             writeMarkdown(timeline, to: &output)
         }
@@ -82,13 +92,18 @@ package enum TimelineReport {
         output.write("# Timeline of \(MarkdownText.code(timeline.subject))\n\n")
         output.write("| time | event | error | source IP | user agent | actor | chain | summary |\n")
         output.write("|---|---|---|---|---|---|---|---|\n")
-        for row in timeline.rows {
-            let cells = [
-                row.time ?? "", row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "",
-                row.userAgent ?? "", row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: " > "),
-                row.summary,
-            ]
-            output.write("| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |\n")
+        let rows = timeline.rows
+        Parallel.write(rows.count, to: &output) { range in
+            var text = ""
+            for row in rows[range] {
+                let cells = [
+                    row.time ?? "", row.eventName ?? "", row.errorCode ?? "", row.sourceIPAddress ?? "",
+                    row.userAgent ?? "", row.principalARN ?? row.accessKeyID ?? "", row.chain.joined(separator: " > "),
+                    row.summary,
+                ]
+                text += "| " + cells.map(MarkdownText.escaped).joined(separator: " | ") + " |\n"
+            }
+            return text
         }
     }
 

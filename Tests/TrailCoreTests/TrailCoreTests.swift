@@ -52,3 +52,48 @@ struct JSONValueTests {
         )
     }
 }
+
+struct ParallelTests {
+    private struct Failure: Error, Equatable {
+        var part: Int
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 7])
+    func mapKeepsThePartsInOrder(_ count: Int) {
+        let squares = Parallel.map(count) { $0 * $0 }
+        #expect(squares == (0..<count).map { $0 * $0 })
+    }
+
+    @Test func mapThrowsTheFirstFailingPartsError() {
+        #expect(throws: Failure(part: 1)) {
+            _ = try Parallel.map(4) { (part: Int) throws(Failure) -> Int in
+                if part % 2 == 1 { throw Failure(part: part) }
+                return part
+            }
+        }
+    }
+
+    @Test(arguments: [(0, 3), (1, 4), (5, 2), (10, 3), (10_001, 4)])
+    func slicesCoverTheRangeInNearlyEqualRuns(_ length: Int, _ count: Int) {
+        let range = 7..<(7 + length)
+        let slices = Parallel.slices(of: range, count: count)
+        #expect(slices.first?.lowerBound == range.lowerBound)
+        #expect(slices.last?.upperBound == range.upperBound)
+        for (before, after) in zip(slices, slices.dropFirst()) {
+            #expect(before.upperBound == after.lowerBound)
+        }
+        if length > 0 {
+            #expect(slices.count == min(count, length))
+            #expect(slices.allSatisfy { !$0.isEmpty })
+            let sizes = slices.map(\.count)
+            #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1)
+        }
+    }
+
+    @Test(arguments: [0, 1, 2_047, 4_096, 10_000])
+    func writeRendersEveryItemOnceInOrder(_ count: Int) {
+        var output = ""
+        Parallel.write(count, to: &output) { range in range.map { "\($0)\n" }.joined() }
+        #expect(output == (0..<count).map { "\($0)\n" }.joined())
+    }
+}
