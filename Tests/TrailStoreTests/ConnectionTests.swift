@@ -20,6 +20,34 @@ struct ConnectionTests {
         connection.close()
     }
 
+    @Test func aConnectionWithCachedStatementsIsFreedWithItsLastOwner() throws {
+        let folder = try TemporaryDirectory()
+        weak var released: Connection?
+        do {
+            let connection = try Connection(path: folder.file("c.db"))
+            try connection.execute("CREATE TABLE t (x)")
+            try connection.cachedStatement(sql: "INSERT INTO t VALUES (?)").run([.integer(1)])
+            released = connection
+        }
+        #expect(released == nil, "a cached statement must not keep its connection, and its page cache, alive")
+        // A statement of its own keeps a connection open while it is used.
+        let rows = try Connection(path: folder.file("c.db")).makeStatement(sql: "SELECT x FROM t").rows()
+        #expect(rows == [[.integer(1)]])
+    }
+
+    @Test func aFailedStepNamesTheStatementsError() throws {
+        let folder = try TemporaryDirectory()
+        let connection = try Connection(path: folder.file("c.db"))
+        try connection.execute("CREATE TABLE t (x UNIQUE)")
+        let insert = try connection.cachedStatement(sql: "INSERT INTO t VALUES (?)")
+        try insert.run([.integer(1)])
+        #expect {
+            try insert.run([.integer(1)])
+        } throws: { error in
+            (error as? SQLiteError)?.message.contains("UNIQUE constraint failed") == true
+        }
+    }
+
     @Test func migratingTwiceKeepsTheSchema() throws {
         let folder = try TemporaryDirectory()
         let connection = try Connection(path: folder.file("c.db"))

@@ -131,6 +131,8 @@ struct SessionEvidence {
     /// (sharing a sharedEventID) count once.
     private mutating func loadCalls(_ connection: Connection) throws {
         var accumulators: [String: CallAccumulator] = [:]
+        // Keys share a few hundred addresses and user agents between them: one copy of each.
+        var texts = TextPool()
         let statement = try connection.makeStatement(
             sql: """
                 SELECT access_key_id, event_time_ms, coalesce(shared_event_id, event_id), error_code IS NOT NULL,
@@ -142,7 +144,7 @@ struct SessionEvidence {
         )
         try statement.forEachRow { row in
             guard let key = row.text(at: 0) else { return }
-            accumulators[key, default: CallAccumulator()].add(row)
+            accumulators[key, default: CallAccumulator()].add(row, texts: &texts)
         }
         calls = accumulators.mapValues { $0.result }
     }
@@ -190,25 +192,26 @@ extension SQLiteValue {
 private struct CallAccumulator {
     private var calls = SessionEvidence.KeyCalls()
     private var hasIdentity = false
-    private var callIDs: Set<String> = []
-    private var failedCallIDs: Set<String> = []
+    private var callIDs = CallIDSet()
+    private var failedCallIDs = CallIDSet()
     private var addresses: Set<String> = []
     private var agents: Set<String> = []
 
-    mutating func add(_ row: Statement) {
+    mutating func add(_ row: Statement, texts: inout TextPool) {
         let time = row.integer(at: 1)
         if !hasIdentity || isEarlier(time, than: calls.firstMilliseconds) {
             takeIdentity(from: row, time: time)
         }
         if let time, time > calls.lastMilliseconds ?? Int64.min { calls.lastMilliseconds = time }
-        if let callID = row.text(at: 2) {
+        row.withUTF8(at: 2) { callID in
+            guard callID.baseAddress != nil else { return }
             callIDs.insert(callID)
             if row.integer(at: 3) == 1 { failedCallIDs.insert(callID) }
         }
         if let identity = row.text(at: 4), identity > calls.sourceIdentity ?? "" { calls.sourceIdentity = identity }
         if row.integer(at: 5) == 1 { calls.isFromConsole = true }
-        if let address = row.text(at: 6) { addresses.insert(address) }
-        if let agent = row.text(at: 7) { agents.insert(agent) }
+        if let address = row.text(at: 6) { addresses.insert(texts.shared(address)) }
+        if let agent = row.text(at: 7) { agents.insert(texts.shared(agent)) }
     }
 
     /// The earliest call with a time wins; a call without one only when none has a time.
@@ -239,5 +242,64 @@ private struct CallAccumulator {
         result.sourceIPAddresses = addresses.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         result.userAgents = agents.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return result
+    }
+}
+
+/// Distinct call ids, compactly: a million calls' ids would take a hundred megabytes as strings.
+///
+/// CloudTrail's event ids are UUIDs, kept as their 16 bytes; any other id is kept as text.
+private struct CallIDSet {
+    private struct UUIDBits: Hashable {
+        var high: UInt64
+        var low: UInt64
+    }
+
+    private var uuids: Set<UUIDBits> = []
+    private var others: Set<String> = []
+
+    var count: Int { uuids.count + others.count }
+
+    mutating func insert(_ id: UnsafeBufferPointer<UInt8>) {
+        if let bits = Self.uuid(id) {
+            uuids.insert(bits)
+        } else {
+            others.insert(String(decoding: id, as: UTF8.self))
+        }
+    }
+
+    /// The bits of a lowercase UUID in its 8-4-4-4-12 form; `nil` for anything else, such as
+    /// uppercase hex, so that two spellings of one value are never merged.
+    private static func uuid(_ text: UnsafeBufferPointer<UInt8>) -> UUIDBits? {
+        guard text.count == 36 else { return nil }
+        var bits = UUIDBits(high: 0, low: 0)
+        var digits = 0
+        for (offset, byte) in text.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            if digits < 16 {
+                bits.high = bits.high << 4 | UInt64(value)
+            } else {
+                bits.low = bits.low << 4 | UInt64(value)
+            }
+            digits += 1
+        }
+        return bits
+    }
+}
+
+/// One stored copy of each distinct text, handed out in place of equal copies.
+private struct TextPool {
+    private var texts: Set<String> = []
+
+    mutating func shared(_ text: String) -> String {
+        texts.insert(text).memberAfterInsert
     }
 }

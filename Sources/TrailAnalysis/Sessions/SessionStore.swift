@@ -63,6 +63,10 @@ package struct SessionStore {
 
     @discardableResult
     private func rebuild() throws -> Int {
+        // The rebuild reads the events once and writes a small table: a large page cache, such
+        // as the one the migration sets for ingest's index inserts, would only hold memory.
+        try connection.execute("PRAGMA cache_size = -8192")
+        defer { try? connection.execute("PRAGMA cache_size = -\(Schema.writerCacheKiB)") }
         let evidence = try SessionEvidence.load(from: connection)
         var builder = SessionGraphBuilder(evidence: evidence)
         let sessions = builder.build()

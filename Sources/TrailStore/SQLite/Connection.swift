@@ -84,7 +84,7 @@ package final class Connection {
         if let statement = statements[sql] {
             return statement
         }
-        let statement = try makeStatement(sql: sql)
+        let statement = try Statement(connection: self, sql: sql, retainsConnection: false)
         statements[sql] = statement
         return statement
     }

@@ -14,10 +14,17 @@ package enum SQLiteValue: Equatable, Sendable {
 /// Related SQLite documentation: <https://sqlite.org/c3ref/stmt.html>.
 package final class Statement {
     private let handle: OpaquePointer
-    private let connection: Connection
+    /// Keeps the connection open while the statement is in use; `nil` for the statements the
+    /// connection caches itself, which would otherwise keep each other alive forever.
+    private let owner: Connection?
     package let sql: String
 
-    init(connection: Connection, sql: String, requiresSingleStatement: Bool = false) throws(SQLiteError) {
+    init(
+        connection: Connection,
+        sql: String,
+        requiresSingleStatement: Bool = false,
+        retainsConnection: Bool = true
+    ) throws(SQLiteError) {
         var handle: OpaquePointer?
         var remainder = ""
         let status = sql.withCString { text in
@@ -32,7 +39,7 @@ package final class Statement {
             throw SQLiteError(code: SQLITE_MISUSE, message: "give one SQL statement at a time", sql: sql)
         }
         self.handle = handle
-        self.connection = connection
+        self.owner = retainsConnection ? connection : nil
         self.sql = sql
     }
 
@@ -58,7 +65,7 @@ package final class Statement {
         case .text(let text): status = sqlite3_bind_text(handle, index, text, -1, trailhound_sqlite_transient())
         case .blob(let bytes): status = bindBlob(bytes, at: index)
         }
-        guard status == SQLITE_OK else { throw connection.error(status, sql: sql) }
+        guard status == SQLITE_OK else { throw error(status) }
     }
 
     /// Binds UTF-8 bytes as text without building a Swift string first.
@@ -70,7 +77,7 @@ package final class Statement {
             }
             return sqlite3_bind_text(handle, index, base, Int32(buffer.count), trailhound_sqlite_transient())
         }
-        guard status == SQLITE_OK else { throw connection.error(status, sql: sql) }
+        guard status == SQLITE_OK else { throw error(status) }
     }
 
     private func bindBlob(_ bytes: [UInt8], at index: Int32) -> Int32 {
@@ -96,7 +103,7 @@ package final class Statement {
         switch status {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw connection.error(status, sql: sql)
+        default: throw error(status)
         }
     }
 
@@ -188,3 +195,10 @@ package final class Statement {
 
 @available(*, unavailable)
 extension Statement: Sendable {}
+
+extension Statement {
+    /// The error of the statement's connection, for a failed step or bind.
+    fileprivate func error(_ status: Int32) -> SQLiteError {
+        SQLiteError(code: status, message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: sql)
+    }
+}

@@ -8,6 +8,9 @@ package enum Schema {
     /// The version this build writes.
     package static let version = 4
 
+    /// The page cache of a writable connection, in KiB.
+    package static let writerCacheKiB = 65_536
+
     /// Creates or upgrades the schema of a writable connection.
     package static func migrate(_ connection: Connection) throws(SQLiteError) {
         // NORMAL synchronisation in WAL mode keeps every commit atomic and the database
@@ -21,7 +24,7 @@ package enum Schema {
             """
             PRAGMA page_size = 16384;
             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-            PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY
+            PRAGMA cache_size = -\(writerCacheKiB); PRAGMA temp_store = MEMORY
             """
         )
         let rows = try connection.makeStatement(sql: "PRAGMA user_version").rows()
