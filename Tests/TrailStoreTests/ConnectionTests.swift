@@ -57,6 +57,8 @@ struct ConnectionTests {
         #expect(version == [[.integer(Int64(Schema.version))]])
         let mode = try connection.makeStatement(sql: "PRAGMA journal_mode").rows()
         #expect(mode == [[.text("wal")]])
+        let checkpoint = try connection.makeStatement(sql: "PRAGMA wal_autocheckpoint").rows()
+        #expect(checkpoint == [[.integer(Int64(Schema.checkpointPages))]])
     }
 
     @Test func refusesANewerSchema() throws {
