@@ -77,9 +77,9 @@ struct SessionEvidence {
 
     // MARK: - Queries
 
-    private mutating func loadIssuances(_ connection: Connection) throws(SQLiteError) {
+    private mutating func loadIssuances(_ connection: Connection) throws {
         let names = Self.issuingAPIs.map { "'\($0)'" }.joined(separator: ", ")
-        let rows = try connection.makeStatement(
+        let statement = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_name, event_time_ms, identity_type, principal_arn, identity_account_id,
                     access_key_id, user_name, invoked_by, issued_access_key_id,
@@ -97,29 +97,32 @@ struct SessionEvidence {
                 WHERE issued_access_key_id IS NOT NULL AND error_code IS NULL AND event_name IN (\(names))
                 ORDER BY event_time_ms, id
                 """
-        ).rows()
-        issuances = rows.compactMap { row in
-            guard let name = row[1].text, let key = row[9].text else { return nil }
-            return Issuance(
-                eventID: row[0].text,
-                eventName: name,
-                timeMilliseconds: row[2].integer,
-                callerType: row[3].text,
-                callerARN: row[4].text,
-                callerAccountID: row[5].text,
-                callerAccessKeyID: row[6].text,
-                callerUserName: row[7].text,
-                invokedBy: row[8].text,
-                issuedKey: key,
-                roleARN: row[10].text,
-                roleSessionName: row[11].text,
-                federatedName: row[12].text,
-                samlProviderARN: row[13].text,
-                assumedRoleARN: row[14].text,
-                federatedUserARN: row[15].text,
-                expiration: row[16].text,
-                identityProvider: row[17].text,
-                sourceIdentity: row[18].text
+        )
+        // Row by row: a whole result of a large dump's issuances would sit in memory beside them.
+        try statement.forEachRow { row in
+            guard let name = row.text(at: 1), let key = row.text(at: 9) else { return }
+            issuances.append(
+                Issuance(
+                    eventID: row.text(at: 0),
+                    eventName: name,
+                    timeMilliseconds: row.integer(at: 2),
+                    callerType: row.text(at: 3),
+                    callerARN: row.text(at: 4),
+                    callerAccountID: row.text(at: 5),
+                    callerAccessKeyID: row.text(at: 6),
+                    callerUserName: row.text(at: 7),
+                    invokedBy: row.text(at: 8),
+                    issuedKey: key,
+                    roleARN: row.text(at: 10),
+                    roleSessionName: row.text(at: 11),
+                    federatedName: row.text(at: 12),
+                    samlProviderARN: row.text(at: 13),
+                    assumedRoleARN: row.text(at: 14),
+                    federatedUserARN: row.text(at: 15),
+                    expiration: row.text(at: 16),
+                    identityProvider: row.text(at: 17),
+                    sourceIdentity: row.text(at: 18)
+                )
             )
         }
     }
