@@ -10,7 +10,8 @@ struct SessionGraphBuilder {
     private let evidence: SessionEvidence
     private var sessions: [String: Session] = [:]
     private var roots: [String: Session.Origin] = [:]
-    private var chosenIssuances: [String: SessionEvidence.Issuance] = [:]
+    /// For each issued key, the position of its trusted issuance in the evidence.
+    private var chosenIssuances: [String: Int] = [:]
 
     /// The most a console session can follow its sign-in: the console's longest session.
     private static let consoleSessionSpan: Int64 = 12 * 3_600_000
@@ -21,13 +22,14 @@ struct SessionGraphBuilder {
 
     /// Builds every session, ordered by issue time (unknown last), then key.
     mutating func build() -> [Session] {
-        let issuances = trustedIssuances()
-        var keys = Set(issuances.keys)
+        chosenIssuances = trustedIssuances()
+        var keys = Set(chosenIssuances.keys)
         keys.formUnion(evidence.calls.keys.filter { CredentialText.isPlausibleKey($0) })
         for key in keys {
             let calls = evidence.calls[key]
-            chosenIssuances[key] = issuances[key]?.first
-            var session = issuances[key].map { makeSession(key, issuances: $0) } ?? makeUnissuedSession(key, calls)
+            var session =
+                chosenIssuances[key].map { makeSession(key, issuance: evidence.issuances[$0]) }
+                ?? makeUnissuedSession(key, calls)
             if let calls { addActivity(calls, to: &session) }
             sessions[key] = session
         }
@@ -46,23 +48,29 @@ struct SessionGraphBuilder {
         }
     }
 
-    /// Issuing calls by issued key, the caller's copy first when a cross-account call was
-    /// logged in both accounts.
-    private func trustedIssuances() -> [String: [SessionEvidence.Issuance]] {
-        var result: [String: [SessionEvidence.Issuance]] = [:]
-        for issuance in evidence.issuances
+    /// For each issued key, the position in the evidence of the issuing call to trust: the
+    /// caller's copy when a cross-account call was logged in both accounts (the other account's
+    /// copy names only an `AWSAccount`), else the first.
+    ///
+    /// Positions, not copies: a large dump has a hundred thousand issuances.
+    private func trustedIssuances() -> [String: Int] {
+        var chosen: [String: Int] = [:]
+        for (position, issuance) in evidence.issuances.enumerated()
         where CredentialText.isPlausibleKey(issuance.issuedKey) && issuance.callerAccessKeyID != issuance.issuedKey {
-            result[issuance.issuedKey, default: []].append(issuance)
+            guard let current = chosen[issuance.issuedKey] else {
+                chosen[issuance.issuedKey] = position
+                continue
+            }
+            if evidence.issuances[current].callerType == "AWSAccount" && issuance.callerType != "AWSAccount" {
+                chosen[issuance.issuedKey] = position
+            }
         }
-        return result.mapValues { copies in
-            copies.sorted { ($0.callerType == "AWSAccount" ? 1 : 0) < ($1.callerType == "AWSAccount" ? 1 : 0) }
-        }
+        return chosen
     }
 
     // MARK: - Issued sessions
 
-    private func makeSession(_ key: String, issuances: [SessionEvidence.Issuance]) -> Session {
-        let issuance = issuances[0]
+    private func makeSession(_ key: String, issuance: SessionEvidence.Issuance) -> Session {
         var session = Session(accessKeyId: key)
         let isRoleSession = issuance.eventName.hasPrefix("AssumeRole")
         session.kind = issuance.eventName
@@ -214,7 +222,7 @@ extension SessionGraphBuilder {
     }
 
     private func trustedIssuance(of session: Session) -> SessionEvidence.Issuance? {
-        chosenIssuances[session.accessKeyId]
+        chosenIssuances[session.accessKeyId].map { evidence.issuances[$0] }
     }
 
     private static func origin(of issuance: SessionEvidence.Issuance) -> Session.Origin {
