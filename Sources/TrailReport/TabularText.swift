@@ -24,8 +24,8 @@ package enum TabularText {
 
     /// Writes the aligned table of `count` rows, row `i` holding `cells(i)`, to `output`.
     ///
-    /// Long tables are cut and laid out on every core: the cells first, for the column widths,
-    /// then the lines.
+    /// Long tables are cut into one part per core: each part's cells are cleaned at once, for
+    /// the column widths, then each part's lines are laid out at once.
     package static func writeTable(
         columns: [String],
         count: Int,
@@ -47,12 +47,8 @@ package enum TabularText {
         }
         output.write(layout([header], widths: widths))
         let columnWidths = widths
-        for batch in lines {
-            // Each part of a batch is laid out at once, then written in order.
-            let pieces = Parallel.slices(of: batch.indices, count: parts)
-            for text in Parallel.map(pieces.count, { layout(batch[pieces[$0]], widths: columnWidths) }) {
-                output.write(text)
-            }
+        for text in Parallel.map(lines.count, { layout(lines[$0], widths: columnWidths) }) {
+            output.write(text)
         }
     }
 

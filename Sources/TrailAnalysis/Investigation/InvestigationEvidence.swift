@@ -70,8 +70,8 @@ enum InvestigationEvidence {
                 e.source_ip_address, e.user_agent, e.principal_arn, e.access_key_id,
                 CASE WHEN e.event_name IN (SELECT value FROM json_each(?3)) THEN e.raw END
             FROM hits JOIN events e ON e.id = hits.id
-            WHERE
-            """ + " " + Timeline.belongs
+            WHERE \(Timeline.belongs)
+            """
 
     private static func call(
         _ row: Statement,
