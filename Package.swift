@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
 
         // MARK: - Libraries
@@ -27,7 +28,7 @@ let package = Package(
         ),
         .target(
             name: "TrailStore",
-            dependencies: ["TrailCore", "TrailIngest", "CSQLite"],
+            dependencies: ["TrailCore", "TrailIngest", "CSQLite", "CDeflate"],
             swiftSettings: strictSettings
         ),
         .target(name: "TrailGeo", dependencies: ["CMaxMindDB"], swiftSettings: strictSettings),

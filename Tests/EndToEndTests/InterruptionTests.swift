@@ -30,7 +30,8 @@ struct InterruptionTests {
 
     private static func contents(of database: String) throws -> String {
         let sql = """
-            SELECT e.event_id, e.recipient_account_id, f.path, e.record_index, e.byte_offset, e.raw
+            SELECT e.event_id, e.recipient_account_id, f.path, e.record_index, e.byte_offset,
+                raw_record(e.raw, e.raw_block, e.raw_offset, e.raw_length)
             FROM events e JOIN files f ON f.id = e.file_id ORDER BY e.event_id, e.recipient_account_id
             """
         let events = try runTrailhound(["query", sql, "--db", database, "--format", "csv"])

@@ -68,7 +68,7 @@ enum InvestigationEvidence {
             + """
             SELECT e.id, e.event_time_ms, e.event_id, e.aws_region, e.event_source, e.event_name, e.error_code,
                 e.source_ip_address, e.user_agent, e.principal_arn, e.access_key_id,
-                CASE WHEN e.event_name IN (SELECT value FROM json_each(?3)) THEN e.raw END
+                CASE WHEN e.event_name IN (SELECT value FROM json_each(?3)) THEN \(Schema.rawRecord(of: "e")) END
             FROM hits JOIN events e ON e.id = hits.id
             WHERE \(Timeline.belongs)
             """

@@ -39,7 +39,7 @@ struct ContainmentCheck {
             let calls = try evidence.successfulCalls(
                 where: """
                     event_name = 'ConsoleLogin' AND principal_arn = ?1
-                        AND json_extract(raw, '$.responseElements.ConsoleLogin') = 'Success'
+                        AND json_extract(\(Schema.rawRecord()), '$.responseElements.ConsoleLogin') = 'Success'
                     """,
                 [.text(user)],
                 after: time

@@ -89,10 +89,10 @@ struct IsolationEvidence {
         let rows = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_name, recipient_account_id,
-                    json_extract(raw, '$.requestParameters.userName'), json_extract(raw, '$.responseElements.user.arn'),
-                    json_extract(raw, '$.responseElements.accessKey.accessKeyId'),
-                    json_extract(raw, '$.responseElements.accessKey.userName'),
-                    json_extract(raw, '$.requestParameters.roleName'), json_extract(raw, '$.responseElements.role.arn'),
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.userName'), json_extract(\(Schema.rawRecord()), '$.responseElements.user.arn'),
+                    json_extract(\(Schema.rawRecord()), '$.responseElements.accessKey.accessKeyId'),
+                    json_extract(\(Schema.rawRecord()), '$.responseElements.accessKey.userName'),
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.roleName'), json_extract(\(Schema.rawRecord()), '$.responseElements.role.arn'),
                     principal_arn, user_name
                 FROM events
                 WHERE access_key_id IN (SELECT value FROM json_each(?)) AND error_code IS NULL
@@ -124,12 +124,12 @@ struct IsolationEvidence {
         let rows = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_time_ms, event_name, recipient_account_id,
-                    json_extract(raw, '$.requestParameters.userName'),
-                    json_extract(raw, '$.requestParameters.roleName'),
-                    json_extract(raw, '$.requestParameters.policyArn'),
-                    json_extract(raw, '$.requestParameters.policyName'),
-                    json_extract(raw, '$.requestParameters.accessKeyId'),
-                    json_extract(raw, '$.requestParameters.status')
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.userName'),
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.roleName'),
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.policyArn'),
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.policyName'),
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.accessKeyId'),
+                    json_extract(\(Schema.rawRecord()), '$.requestParameters.status')
                 FROM events
                 WHERE event_name IN ('AttachUserPolicy', 'AttachRolePolicy', 'PutRolePolicy', 'UpdateAccessKey',
                         'DeleteLoginProfile')

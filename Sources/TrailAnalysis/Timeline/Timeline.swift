@@ -115,7 +115,7 @@ package struct Timeline {
     private static let rowsQuery = """
         SELECT e.id, e.event_time_ms, e.event_time, e.event_id, e.recipient_account_id, e.aws_region,
             e.event_source, e.event_name, e.error_code, e.source_ip_address, e.user_agent, e.principal_arn,
-            e.access_key_id, f.path, e.record_index, e.raw
+            e.access_key_id, f.path, e.record_index, \(Schema.rawRecord(of: "e"))
         FROM (SELECT abs(value) AS id, value > 0 AS by_key FROM json_each(?1)) AS hits
             JOIN events e ON e.id = hits.id JOIN files f ON f.id = e.file_id
         WHERE ifnull(e.event_time_ms, 0) BETWEEN ?2 AND ?3 AND \(belongs)

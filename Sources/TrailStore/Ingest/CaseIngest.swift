@@ -84,6 +84,12 @@ package struct CaseIngest {
         let known = try writer.knownFiles()
         let toRead = files.filter { !Self.isUnchanged($0, known: known) }
         summary.unchangedFiles = files.count - toRead.count
+        // Without the index by id, an earlier run stopped before its end: its events are checked
+        // again with this run's, and warnings already given are not repeated.
+        let lastEventBefore = try writer.hasEventIDIndex() ? writer.lastEventID() : 0
+        if toRead.count > known.count {
+            try writer.deferEventIDIndex()
+        }
         onStart(toRead.count, summary.unchangedFiles)
 
         let queue = WorkQueue(fileCount: toRead.count, window: options.jobs * 4, bytesPerFile: options.bytesPerFile)
@@ -109,6 +115,7 @@ package struct CaseIngest {
             throw error
         }
         workers.wait()
+        summary.warnings += try writer.completeEventIDIndex(newAfter: lastEventBefore)
 
         summary.elapsedSeconds = Self.seconds(since: start)
         try writer.finishRun(
@@ -132,8 +139,8 @@ package struct CaseIngest {
         try writer.beginFile(file, runID: runID)
         while true {
             switch queue.take(from: index) {
-            case .records(let records, _):
-                try writer.insert(records)
+            case .records(let records, let packed, _):
+                try writer.insert(records, packed: packed)
             case .finished(let outcome):
                 let tally = try writer.finishFile(file, outcome: outcome)
                 summary.add(file, outcome: outcome, tally: tally)
@@ -184,6 +191,10 @@ package struct CaseIngest {
         knownContent: CaseWriter.KnownContent
     ) {
         let buffers = DecodingBuffers(chunkSize: decoder.configuration.chunkSize)
+        let compressor = RawBlocks.Compressor()
+        func batchItem(_ batch: [EventRecord], bytes: Int) -> WorkQueue.Item {
+            .records(batch, RawBlocks.pack(batch.map(\.raw), with: compressor), bytes: bytes)
+        }
         while let index = queue.claim() {
             if let copy = copyOfIngestedFile(files[index], knownContent: knownContent) {
                 guard (try? queue.put(.finished(copy), for: index)) != nil else { return }
@@ -196,12 +207,12 @@ package struct CaseIngest {
                     batch.append(record)
                     batchBytes += record.raw.count
                     if batch.count >= batchSize {
-                        try queue.put(.records(batch, bytes: batchBytes), for: index)
+                        try queue.put(batchItem(batch, bytes: batchBytes), for: index)
                         batch.removeAll(keepingCapacity: true)
                         batchBytes = 0
                     }
                 }
-                if !batch.isEmpty { try queue.put(.records(batch, bytes: batchBytes), for: index) }
+                if !batch.isEmpty { try queue.put(batchItem(batch, bytes: batchBytes), for: index) }
                 try queue.put(.finished(outcome), for: index)
             } catch {
                 return

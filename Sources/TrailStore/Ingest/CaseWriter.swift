@@ -49,13 +49,16 @@ package final class CaseWriter {
         let columns = EventField.allCases.map(\.columnName)
         let names =
             ["file_id", "record_index", "byte_offset", "gzip_member", "has_duplicate_keys", "event_time_ms"]
-            + columns + ["raw"]
+            + columns + ["raw", "raw_block", "raw_offset", "raw_length"]
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insertEvent = try connection.makeStatement(
             sql: "INSERT OR IGNORE INTO events (\(names.joined(separator: ", "))) VALUES (\(placeholders))"
         )
         findEvent = try connection.makeStatement(
-            sql: "SELECT raw FROM events WHERE event_id = ? AND ifnull(recipient_account_id, '') = ?"
+            sql: """
+                SELECT \(Schema.rawRecord()) FROM events
+                WHERE ifnull(event_time_ms, 0) = ? AND event_id = ? AND ifnull(recipient_account_id, '') = ?
+                """
         )
     }
 
@@ -149,19 +152,34 @@ package final class CaseWriter {
         tally = FileTally()
     }
 
-    /// Stores `records` of the current file; a record already stored counts as a duplicate.
-    package func insert(_ records: [EventRecord]) throws(SQLiteError) {
-        guard let fileID = currentFileID else { preconditionFailure("insert(_:) outside beginFile/finishFile") }
-        for record in records {
-            try bindEvent(record, fileID: fileID)
+    /// Stores `records` of the current file, their text packed in `packed`; a record already
+    /// stored counts as a duplicate, and a block holding only duplicates is not kept.
+    package func insert(_ records: [EventRecord], packed: RawBlocks.Packed) throws(SQLiteError) {
+        guard let fileID = currentFileID else { preconditionFailure("insert(_:packed:) outside beginFile/finishFile") }
+        precondition(packed.placements.count == records.count, "one placement per record")
+        let insertBlock = try connection.cachedStatement(sql: "INSERT INTO raw_blocks (size, data) VALUES (?, ?)")
+        var blockIDs: [Int64] = []
+        blockIDs.reserveCapacity(packed.blocks.count)
+        for block in packed.blocks {
+            try insertBlock.run([.integer(Int64(block.size)), .blob(block.data)])
+            blockIDs.append(connection.lastInsertedRowID)
+        }
+        var isReferenced = [Bool](repeating: false, count: blockIDs.count)
+        for (record, placement) in zip(records, packed.placements) {
+            try bindEvent(record, fileID: fileID, block: blockIDs[placement.block], placement: placement)
             while try insertEvent.step() {}
             eventsSinceCommit += 1
             if connection.changes > 0 {
                 tally.newEvents += 1
+                isReferenced[placement.block] = true
             } else {
                 tally.duplicates += 1
                 try checkDuplicate(record)
             }
+        }
+        let deleteBlock = try connection.cachedStatement(sql: "DELETE FROM raw_blocks WHERE id = ?")
+        for (id, referenced) in zip(blockIDs, isReferenced) where !referenced {
+            try deleteBlock.run([.integer(id)])
         }
     }
 
@@ -210,9 +228,90 @@ package final class CaseWriter {
         currentFileID = nil
     }
 
+    // MARK: - Finding events by id
+
+    /// The largest event id so far: the events of this run come after it.
+    package func lastEventID() throws(SQLiteError) -> Int64 {
+        let rows = try connection.cachedStatement(sql: "SELECT max(id) FROM events").rows()
+        guard case .integer(let id) = rows.first?.first else { return 0 }
+        return id
+    }
+
+    /// Whether the index of events by id exists; a run that stopped before its end leaves it
+    /// dropped (``deferEventIDIndex()``).
+    package func hasEventIDIndex() throws(SQLiteError) -> Bool {
+        let rows = try connection.cachedStatement(
+            sql: "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'events_event_id'"
+        ).rows()
+        return rows.first?.first == .integer(1)
+    }
+
+    /// Drops the index of events by id, for a run that adds more than the database holds:
+    /// building it once at the end (``completeEventIDIndex(newAfter:)``) is faster than keeping
+    /// it through random inserts.
+    package func deferEventIDIndex() throws(SQLiteError) {
+        try connection.execute("DROP INDEX IF EXISTS events_event_id")
+    }
+
+    /// Builds the index of events by id if it is missing, then warns of the events after `lastID`
+    /// that reuse an earlier event's id with another time.
+    ///
+    /// The identity index tells the copies of one event apart by their time, so such a record
+    /// was not taken as a duplicate: both copies are kept. Each warning is added to its file's
+    /// row once, even when an interrupted run is checked again.
+    ///
+    /// - Returns: the warnings not given before.
+    package func completeEventIDIndex(newAfter lastID: Int64) throws(SQLiteError) -> [IngestSummary.Warning] {
+        try connection.inTransactionTyped { () throws(SQLiteError) in
+            try connection.execute(Schema.eventIDIndex)
+        }
+        guard try lastEventID() > lastID else { return [] }
+        let rows = try connection.makeStatement(sql: Self.reusedIDsQuery).rows([.integer(lastID)])
+        var warnings: [IngestSummary.Warning] = []
+        try connection.inTransactionTyped { () throws(SQLiteError) in
+            let append = try connection.cachedStatement(
+                sql: """
+                    UPDATE files SET warnings = ifnull(warnings || char(10), '') || ?1
+                    WHERE id = ?2 AND instr(ifnull(warnings, ''), ?1) = 0
+                    """
+            )
+            for row in rows {
+                guard case .integer(let fileID) = row[0], case .text(let path) = row[1],
+                    case .integer(let index) = row[2], case .text(let eventID) = row[3]
+                else { continue }
+                let message =
+                    "record \(index) has the eventID '\(eventID)' of a stored event but a different eventTime "
+                    + "(possible tampering); both copies are kept"
+                try append.run([.text(message), .integer(fileID)])
+                if connection.changes > 0 {
+                    warnings.append(IngestSummary.Warning(path: path, message: message))
+                }
+            }
+        }
+        return warnings
+    }
+
+    /// The events after `?1` whose id and recipient are those of an earlier event.
+    private static let reusedIDsQuery = """
+        SELECT f.id, f.path, e.record_index, e.event_id
+        FROM (SELECT event_id, ifnull(recipient_account_id, '') AS recipient FROM events
+                WHERE event_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1) AS reused
+            JOIN events e ON e.event_id = reused.event_id
+                AND ifnull(e.recipient_account_id, '') = reused.recipient
+            JOIN files f ON f.id = e.file_id
+        WHERE e.id > ?1 AND e.id > (SELECT min(first.id) FROM events first
+            WHERE first.event_id = reused.event_id AND ifnull(first.recipient_account_id, '') = reused.recipient)
+        ORDER BY e.id
+        """
+
     // MARK: - Events
 
-    private func bindEvent(_ record: EventRecord, fileID: Int64) throws(SQLiteError) {
+    private func bindEvent(
+        _ record: EventRecord,
+        fileID: Int64,
+        block: Int64,
+        placement: RawBlocks.Placement
+    ) throws(SQLiteError) {
         insertEvent.reset()
         try insertEvent.bind(.integer(fileID), at: 1)
         try insertEvent.bind(.integer(Int64(record.recordIndex)), at: 2)
@@ -224,7 +323,11 @@ package final class CaseWriter {
         for field in EventField.allCases {
             try insertEvent.bind(Self.columnValue(record, field), at: Int32(7 + field.rawValue))
         }
-        try insertEvent.bindText(utf8: record.raw, at: Int32(7 + EventField.allCases.count))
+        let rawColumn = Int32(7 + EventField.allCases.count)
+        try insertEvent.bind(.text(""), at: rawColumn)
+        try insertEvent.bind(.integer(block), at: rawColumn + 1)
+        try insertEvent.bind(.integer(Int64(placement.offset)), at: rawColumn + 2)
+        try insertEvent.bind(.integer(Int64(placement.length)), at: rawColumn + 3)
     }
 
     private static func columnValue(_ record: EventRecord, _ field: EventField) -> SQLiteValue {
@@ -241,7 +344,8 @@ package final class CaseWriter {
     private func checkDuplicate(_ record: EventRecord) throws(SQLiteError) {
         guard let eventID = record.text(.eventID) else { return }
         let recipient = record.text(.recipientAccountID) ?? ""
-        let rows = try findEvent.rows([.text(eventID), .text(recipient)])
+        let time = record.text(.eventTime).flatMap(EventTime.milliseconds(from:)) ?? 0
+        let rows = try findEvent.rows([.integer(time), .text(eventID), .text(recipient)])
         guard case .text(let stored) = rows.first?.first, Array(stored.utf8) != record.raw,
             !Self.sameJSON(Array(stored.utf8), record.raw)
         else { return }

@@ -10,7 +10,7 @@ import TrailIngest
 // `condition`, which also provides the waiting.
 final class WorkQueue: @unchecked Sendable {
     enum Item {
-        case records([EventRecord], bytes: Int)
+        case records([EventRecord], RawBlocks.Packed, bytes: Int)
         case finished(FileOutcome)
     }
 
@@ -53,7 +53,7 @@ final class WorkQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         var size = 0
-        if case .records(_, let bytes) = item { size = bytes }
+        if case .records(_, _, let bytes) = item { size = bytes }
         while !isCancelled && size > 0 && (queues[index]?.bytes ?? 0) > bytesPerFile {
             condition.wait()
         }
@@ -75,7 +75,7 @@ final class WorkQueue: @unchecked Sendable {
         }
         let item = queue.items.removeFirst()
         switch item {
-        case .records(_, let bytes):
+        case .records(_, _, let bytes):
             queue.bytes -= bytes
             queues[index] = queue
         case .finished:

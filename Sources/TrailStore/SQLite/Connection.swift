@@ -16,6 +16,7 @@ package final class Connection {
 
     private(set) var handle: OpaquePointer?
     private var statements: [String: Statement] = [:]
+    private var rawRecords: RawRecordFunction?
 
     /// Opens the database at `path`.
     ///
@@ -38,6 +39,7 @@ package final class Connection {
         self.handle = handle
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 5_000)
+        rawRecords = RawRecordFunction.register(on: handle)
     }
 
     deinit {
@@ -48,6 +50,7 @@ package final class Connection {
     /// `sqlite3_close` fail with `SQLITE_BUSY`.
     package func close() {
         statements.removeAll()
+        rawRecords?.finish()
         guard let handle else { return }
         sqlite3_close(handle)
         self.handle = nil
@@ -57,6 +60,7 @@ package final class Connection {
     /// (`SQLITE_BUSY` when a statement outlives the connection).
     package func closeReportingStatus() throws(SQLiteError) -> Int32 {
         statements.removeAll()
+        rawRecords?.finish()
         let status = sqlite3_close(try requireHandle())
         if status == SQLITE_OK { handle = nil }
         return status
