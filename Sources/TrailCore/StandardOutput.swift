@@ -14,8 +14,19 @@ package struct StandardOutput: TextOutputStream {
         buffer.reserveCapacity(Self.flushSize * 2)
     }
 
+    /// Whether standard output is a terminal, where untrusted text must be made safe to show.
+    package static var isTerminal: Bool {
+        isatty(STDOUT_FILENO) != 0
+    }
+
     package mutating func write(_ string: String) {
         buffer.append(contentsOf: string.utf8)
+        if buffer.count >= Self.flushSize { flush() }
+    }
+
+    /// Writes `bytes` exactly as they are, for output that must not pass through a `String`.
+    package mutating func write(bytes: some Sequence<UInt8>) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushSize { flush() }
     }
 

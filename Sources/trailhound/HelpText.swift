@@ -10,6 +10,7 @@ enum HelpText {
         Commands:
           ingest      Read a bucket dump (or files) into the case database
           query       Run read-only SQL on the case database
+          show        Print events' exact records as stored, by eventID
           sessions    List every set of temporary credentials and who obtained it
           chain       Show the lineage of a session or principal as a tree
           isolate     Plan the containment of principals and everything derived from them
@@ -56,12 +57,33 @@ enum HelpText {
         Usage: trailhound query SQL [--db FILE] [--format table|json|csv]
 
         Runs one SQL statement on the case database, opened read-only. The tables 'events',
-        'files' and 'runs' are described in the README; each event's exact record is in
-        events.raw, e.g. SELECT json_extract(raw, '$.requestParameters') FROM events.
+        'files' and 'runs' are described in the README. Each event's exact record is
+        raw_record(raw, raw_block, raw_offset, raw_length), for example
+          SELECT json_extract(raw_record(raw, raw_block, raw_offset, raw_length),
+                              '$.requestParameters') FROM events
+        and 'trailhound show EVENT-ID' prints it.
 
         Options:
           --db FILE        Case database (default: trailhound.db)
           --format FORMAT  'table' (default), 'json' (an array of objects keyed by column) or 'csv'
+        """
+
+    private static let show = """
+        Usage: trailhound show EVENT-ID... [--db FILE] [--format text|json]
+
+        Prints the exact record of each event with this eventID: its bytes in the dump (for a
+        record embedded in a JSON string, as in lookup-events output, the string's decoded text).
+        Every copy of an eventID (other recipient accounts, another eventTime) is printed, in the
+        order stored. On a terminal, control characters are shown escaped; otherwise the bytes
+        are unchanged.
+
+        Options:
+          --db FILE        Case database (default: trailhound.db)
+          --format FORMAT  'text' (default: each record, then a newline) or 'json' (an array of
+                           {eventID, recipientAccountID, file, recordIndex, byteOffset, raw})
+
+        Exit status: 0 when every eventID was found, 1 otherwise (the others are printed), 64 for
+        usage errors.
         """
 
     private static let sessions = """
@@ -192,6 +214,7 @@ enum HelpText {
         switch command {
         case "ingest": ingest
         case "query": query
+        case "show": show
         case "sessions": sessions
         case "chain": chain
         case "isolate": isolate

@@ -28,6 +28,8 @@ enum Trailhound {
                 return try IngestCommand(arguments: rest).run()
             case "query":
                 return try QueryCommand(arguments: rest).run()
+            case "show":
+                return try ShowCommand(arguments: rest).run()
             case "sessions":
                 return try SessionsCommand(arguments: rest).run()
             case "chain":

@@ -6,6 +6,8 @@ struct CommandResult {
     var status: Int32
     var standardOutput: String
     var standardError: String
+    /// Standard output exactly as written, for output that must match bytes.
+    var outputBytes: [UInt8] = []
 
     /// Standard error without progress lines.
     var errorLines: [String] {
@@ -31,7 +33,8 @@ func runTrailhound(_ arguments: [String], in directory: String? = nil) throws ->
     return CommandResult(
         status: process.terminationStatus,
         standardOutput: String(decoding: outputData, as: UTF8.self),
-        standardError: String(decoding: errorData.value, as: UTF8.self)
+        standardError: String(decoding: errorData.value, as: UTF8.self),
+        outputBytes: Array(outputData)
     )
 }
 

@@ -34,3 +34,45 @@ package enum Gzip {
         compress(Array(text.utf8))
     }
 }
+
+extension Gzip {
+    /// The data of every gzip member in `data`, one after another, or `nil` when it is not
+    /// complete, valid gzip data.
+    package static func decompress(_ data: [UInt8]) -> [UInt8]? {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer {
+            inflateEnd(stream)
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+        }
+        guard trailhound_inflateInit2(stream, 15 + 16) == Z_OK else { return nil }
+
+        var input = data
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        return input.withUnsafeMutableBufferPointer { inputBuffer -> [UInt8]? in
+            stream.pointee.next_in = inputBuffer.baseAddress
+            stream.pointee.avail_in = uInt(inputBuffer.count)
+            while true {
+                let status = chunk.withUnsafeMutableBufferPointer { chunkBuffer in
+                    stream.pointee.next_out = chunkBuffer.baseAddress
+                    stream.pointee.avail_out = uInt(chunkBuffer.count)
+                    return inflate(stream, Z_NO_FLUSH)
+                }
+                output += chunk.prefix(chunk.count - Int(stream.pointee.avail_out))
+                switch status {
+                case Z_OK:
+                    continue
+                case Z_STREAM_END where stream.pointee.avail_in == 0:
+                    return output
+                case Z_STREAM_END:
+                    // Another member follows, as gunzip reads concatenated members.
+                    guard inflateReset(stream) == Z_OK else { return nil }
+                default:
+                    return nil
+                }
+            }
+        }
+    }
+}
