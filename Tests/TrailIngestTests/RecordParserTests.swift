@@ -77,6 +77,19 @@ struct RecordParserTests {
         #expect(record[.eventName] == .string("A"), "the first value is kept")
     }
 
+    @Test func findsFieldsByTheirDecodedKeyAndNotByNearMisses() throws {
+        let text = #"""
+            {"\u0065ventName":"A","userIdentity":{"typ":"x","typeX":"y","\u0074ype":"IAMUser",
+            "sessionContext":{"sessionIssuer":{"arn":"issuer"}}},"eventSourc":"no","awsregion":"no"}
+            """#
+        let record = try parse(text)
+        #expect(record[.eventName] == .string("A"))
+        #expect(record[.identityType] == .string("IAMUser"))
+        #expect(record[.issuerARN] == .string("issuer"))
+        #expect(record[.eventSource] == nil)
+        #expect(record[.awsRegion] == nil)
+    }
+
     @Test func detectsDuplicatesInObjectsWithManyKeys() throws {
         let members = (0..<200).map { "\"key\($0)\":\($0)" } + ["\"key7\":0"]
         let record = try parse("{" + members.joined(separator: ",") + "}")

@@ -179,9 +179,11 @@ package struct RecordParser: ~Copyable {
 
     private func lookup(_ key: StringToken, in node: Int?) -> (child: Int?, field: EventField?) {
         guard let node else { return (nil, nil) }
-        let name = decode(key)
-        let entry = trie.nodes[node]
-        return (entry.children[name], entry.fields[name])
+        guard !key.hasEscapes else {
+            let name = Array(decode(key).utf8)
+            return name.withUnsafeBufferPointer { trie.nodes[node].entry(for: $0) }
+        }
+        return trie.nodes[node].entry(for: UnsafeBufferPointer(rebasing: bytes[key.start..<key.end]))
     }
 
     // MARK: - Tokens

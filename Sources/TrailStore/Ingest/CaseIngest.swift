@@ -84,11 +84,11 @@ package struct CaseIngest {
         let known = try writer.knownFiles()
         let toRead = files.filter { !Self.isUnchanged($0, known: known) }
         summary.unchangedFiles = files.count - toRead.count
-        // Without the index by id, an earlier run stopped before its end: its events are checked
-        // again with this run's, and warnings already given are not repeated.
-        let lastEventBefore = try writer.hasEventIDIndex() ? writer.lastEventID() : 0
+        // Without its reading indexes, an earlier run stopped before its end: its events are
+        // checked again with this run's, and warnings already given are not repeated.
+        let lastEventBefore = try writer.hasReadingIndexes() ? writer.lastEventID() : 0
         if toRead.count > known.count {
-            try writer.deferEventIDIndex()
+            try writer.deferReadingIndexes()
         }
         onStart(toRead.count, summary.unchangedFiles)
 
@@ -115,7 +115,7 @@ package struct CaseIngest {
             throw error
         }
         workers.wait()
-        summary.warnings += try writer.completeEventIDIndex(newAfter: lastEventBefore)
+        summary.warnings += try writer.completeIndexes(newAfter: lastEventBefore)
 
         summary.elapsedSeconds = Self.seconds(since: start)
         try writer.finishRun(

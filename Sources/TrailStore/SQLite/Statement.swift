@@ -62,7 +62,7 @@ package final class Statement {
         case .null: status = sqlite3_bind_null(handle, index)
         case .integer(let number): status = sqlite3_bind_int64(handle, index, number)
         case .real(let number): status = sqlite3_bind_double(handle, index, number)
-        case .text(let text): status = sqlite3_bind_text(handle, index, text, -1, trailhound_sqlite_transient())
+        case .text(let text): status = bindText(text, at: index)
         case .blob(let bytes): status = bindBlob(bytes, at: index)
         }
         guard status == SQLITE_OK else { throw error(status) }
@@ -78,6 +78,18 @@ package final class Statement {
             return sqlite3_bind_text(handle, index, base, Int32(buffer.count), trailhound_sqlite_transient())
         }
         guard status == SQLITE_OK else { throw error(status) }
+    }
+
+    /// Binds a string through its own UTF-8 storage: no C string is made for it.
+    private func bindText(_ text: String, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else {
+                return sqlite3_bind_text(handle, index, "", 0, trailhound_sqlite_transient())
+            }
+            let start = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+            return sqlite3_bind_text(handle, index, start, Int32(buffer.count), trailhound_sqlite_transient())
+        }
     }
 
     private func bindBlob(_ bytes: [UInt8], at index: Int32) -> Int32 {
