@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "TrailCore", swiftSettings: strictSettings),
         .target(
             name: "TrailIngest",
-            dependencies: ["TrailCore", "CZlib", "CCrypto"],
+            dependencies: ["TrailCore", "CZlib", "CCrypto", "CDeflate"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -76,3 +76,20 @@ extension Gzip {
         }
     }
 }
+
+/// zlib streams (RFC 1950), for checking what the case database keeps.
+package enum Zlib {
+    /// `data` inflated through zlib's `uncompress`, which also checks the Adler-32; `nil` unless
+    /// it holds exactly `size` bytes.
+    package static func inflate(_ data: [UInt8], size: Int) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: max(size, 1))
+        var length = uLongf(size)
+        let status = output.withUnsafeMutableBufferPointer { out in
+            data.withUnsafeBufferPointer { input in
+                uncompress(out.baseAddress, &length, input.baseAddress, uLong(input.count))
+            }
+        }
+        guard status == Z_OK, Int(length) == size else { return nil }
+        return Array(output.prefix(size))
+    }
+}

@@ -19,6 +19,13 @@ struct ContentReader: ~Copyable {
     private var heldInsights: [EventRecord] = []
     private var heldBytes = 0
     private var hasOtherRecords = false
+    /// Bytes read from the file so far, and in its first read.
+    private var bytesRead = 0
+    private var firstReadCount = 0
+    /// Whether the Adler-32 of the first member's content is computed, for ``keptZlibContent``.
+    private var isAdlerTracked = false
+    private var contentAdler32 = ZlibRewrap.initialAdler32
+    private var hasTrailingData = false
 
     init(input: consuming ReadOnlyFile, configuration: FileDecoder.Configuration) {
         self.input = input
@@ -39,6 +46,8 @@ struct ContentReader: ~Copyable {
             switch Sniffer.kind(of: buffers.input.prefix(count)) {
             case .gzip:
                 isGzip = true
+                firstReadCount = count
+                isAdlerTracked = configuration.keepsZlibContent && count == fileSize
                 try inflateAll(buffers, count: count, sink: sink)
             case .json:
                 try passThrough(first: &buffers.input, count: count, sink: sink)
@@ -53,7 +62,23 @@ struct ContentReader: ~Copyable {
             record(damage)
             if !isAtEnd { try? hashRemainder(&buffers.input) }
         }
-        return finalOutcome()
+        var final = finalOutcome()
+        final.zlibContent = keptZlibContent(buffers.input)
+        return final
+    }
+
+    /// The file as a zlib stream, when it is one clean gzip member that the first read took in
+    /// whole: `input` still holds it then, since the reads after it returned nothing.
+    private func keptZlibContent(_ input: [UInt8]) -> [UInt8]? {
+        guard isAdlerTracked, outcome.state == .ok, outcome.gzipMembers == 1, member == 0, !hasTrailingData,
+            isAtEnd, bytesRead == firstReadCount
+        else { return nil }
+        return input.withUnsafeBytes { bytes in
+            ZlibRewrap.zlibStream(
+                ofMember: UnsafeRawBufferPointer(rebasing: bytes.prefix(firstReadCount)),
+                adler32: contentAdler32
+            )
+        }
     }
 
     // MARK: - Input
@@ -75,6 +100,7 @@ struct ContentReader: ~Copyable {
             throw FileDecoder.Damage(reason: "unable to read the file: \(error.message)", offset: compressedOffset)
         }
         buffer.withUnsafeBytes { fileHash.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        bytesRead += count
         isAtEnd = count == 0
         return count
     }
@@ -173,6 +199,7 @@ struct ContentReader: ~Copyable {
         let offset = compressedOffset
         let hasMagic = chunk[position] == 0x1F && (position + 1 >= count || chunk[position + 1] == 0x8B)
         guard hasMagic else {
+            hasTrailingData = true
             let trailing = max(0, fileSize - offset)
             outcome.warnings.append(
                 "\(trailing) bytes of data that is not gzip follow the gzip data at byte \(offset); "
@@ -223,7 +250,11 @@ extension ContentReader {
             )
         }
         if member == 0 {
-            buffer.withUnsafeBytes { contentHash.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+            buffer.withUnsafeBytes { bytes in
+                let content = UnsafeRawBufferPointer(rebasing: bytes.prefix(count))
+                contentHash.update(content)
+                if isAdlerTracked { contentAdler32 = ZlibRewrap.adler32(contentAdler32, content) }
+            }
         }
 
         var recordCount = outcome.recordCount

@@ -11,6 +11,9 @@ package struct FileDecoder: Sendable {
         /// The most decompressed bytes accepted from one file: evidence may be a gzip bomb.
         package var maximumDecompressedSize = 16 << 30
         package var maximumRecordSize = RecordSplitter.defaultMaximumRecordSize
+        /// Whether a gzip file that fits in one input chunk hands its deflate data back as a
+        /// zlib stream (``FileOutcome/zlibContent``), at the cost of an Adler-32 of its content.
+        package var keepsZlibContent = false
 
         package init() {}
     }

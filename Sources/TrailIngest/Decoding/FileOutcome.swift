@@ -31,6 +31,11 @@ package struct FileOutcome: Sendable {
     /// SHA-256 of the decompressed first gzip member (the whole text for a plain JSON file):
     /// what CloudTrail's digest files sign.
     package var contentSHA256: String?
+    /// The file's deflate data as a zlib stream (``ZlibRewrap``), when the decoder was asked to
+    /// keep it (``FileDecoder/Configuration/keepsZlibContent``) and the file is one whole gzip
+    /// member, with nothing after it, read in a single chunk: the records are then the bytes at
+    /// their offsets of its decompressed data.
+    package var zlibContent: [UInt8]?
     package var recordCount = 0
     package var gzipMembers = 0
     package var decompressedBytes = 0

@@ -163,7 +163,9 @@ package struct CaseIngest {
         knownContent: CaseWriter.KnownContent
     ) -> DispatchGroup {
         let group = DispatchGroup()
-        let decoder = FileDecoder(configuration: options.decoder)
+        var configuration = options.decoder
+        configuration.keepsZlibContent = true
+        let decoder = FileDecoder(configuration: configuration)
         let batchSize = options.batchSize
         for _ in 0..<min(options.jobs, max(files.count, 1)) {
             group.enter()
@@ -202,17 +204,24 @@ package struct CaseIngest {
             }
             var batch: [EventRecord] = []
             var batchBytes = 0
+            var isFirstBatch = true
             do {
-                let outcome = try decoder.decode(files[index], buffers: buffers) { record in
+                var outcome = try decoder.decode(files[index], buffers: buffers) { record in
                     batch.append(record)
                     batchBytes += record.raw.count
                     if batch.count >= batchSize {
                         try queue.put(batchItem(batch, bytes: batchBytes), for: index)
                         batch.removeAll(keepingCapacity: true)
                         batchBytes = 0
+                        isFirstBatch = false
                     }
                 }
-                if !batch.isEmpty { try queue.put(batchItem(batch, bytes: batchBytes), for: index) }
+                if !batch.isEmpty {
+                    let whole = isFirstBatch ? RawBlocks.packFile(batch, outcome: outcome) : nil
+                    let item = whole.map { WorkQueue.Item.records(batch, $0, bytes: batchBytes) }
+                    try queue.put(item ?? batchItem(batch, bytes: batchBytes), for: index)
+                }
+                outcome.zlibContent = nil
                 try queue.put(.finished(outcome), for: index)
             } catch {
                 return
