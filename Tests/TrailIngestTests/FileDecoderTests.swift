@@ -37,6 +37,26 @@ struct FileDecoderTests {
         #expect(decoded.allSatisfy { $0.gzipMember == 0 })
     }
 
+    @Test func aWrongLengthInTheTrailerIsReportedAsZlibFindsIt() throws {
+        // libdeflate reads small files whole, sized by the trailer; a lying trailer must fall
+        // back to the streaming path and its diagnostics, not lose or invent records.
+        let folder = try TemporaryDirectory()
+        var gzip = Gzip.compress(RecordText.delivery(records))
+        for (offset, delta) in [(4, 1), (4, -1)] {
+            var damaged = gzip
+            let position = damaged.count - offset
+            damaged[position] = UInt8(truncatingIfNeeded: Int(damaged[position]) + delta)
+            let path = try folder.write(damaged, to: "log-\(delta).json.gz")
+            let (outcome, decoded) = try decodeFile(path, root: folder.path)
+            #expect(outcome.state == .partial)
+            #expect(outcome.message == "gzip length check failed: the data is damaged (at byte \(gzip.count - 4))")
+            #expect(decoded.map { String(decoding: $0.raw, as: UTF8.self) } == records)
+        }
+        gzip[gzip.count - 1] = 0xFF
+        let path = try folder.write(gzip, to: "huge.json.gz")
+        #expect(try decodeFile(path, root: folder.path).0.message?.hasPrefix("gzip length check failed") == true)
+    }
+
     @Test func recognisesGzipByContentNotByName() throws {
         let folder = try TemporaryDirectory()
         let path = try folder.write(Gzip.compress(RecordText.delivery(records)), to: "no-extension")

@@ -1,3 +1,4 @@
+import CDeflate
 import TrailCore
 
 /// The state of reading one open file, from sniffing to the last record.
@@ -48,7 +49,9 @@ struct ContentReader: ~Copyable {
                 isGzip = true
                 firstReadCount = count
                 isAdlerTracked = configuration.keepsZlibContent && count == fileSize
-                try inflateAll(buffers, count: count, sink: sink)
+                if try !inflateWhole(buffers, count: count, sink: sink) {
+                    try inflateAll(buffers, count: count, sink: sink)
+                }
             case .json:
                 try passThrough(first: &buffers.input, count: count, sink: sink)
             case .other:
@@ -170,6 +173,55 @@ struct ContentReader: ~Copyable {
         if isInMember {
             throw FileDecoder.Damage(reason: "gzip data is truncated", offset: compressedOffset)
         }
+    }
+
+    /// Inflates a file that the first read took in whole with one libdeflate call, when it is a
+    /// single valid gzip member of at most ``DecodingBuffers/wholeFileLimit`` bytes of content.
+    ///
+    /// Anything else (several members, trailing data, damage, a wrong length in the trailer)
+    /// makes it return `false` before handing out a byte, and the streaming zlib path reads the
+    /// file instead, with its exact diagnostics.
+    ///
+    /// - Returns: Whether the file was read.
+    private mutating func inflateWhole(
+        _ buffers: DecodingBuffers,
+        count: Int,
+        sink: (EventRecord) throws -> Void
+    ) throws -> Bool {
+        guard count == fileSize, count >= 18, count < buffers.input.count, let decompressor = buffers.wholeDecompressor
+        else { return false }
+        let size = buffers.input.withUnsafeBytes {
+            Int($0.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self).littleEndian)
+        }
+        guard size > 0, size <= DecodingBuffers.wholeFileLimit, size <= configuration.maximumDecompressedSize else {
+            return false
+        }
+        if buffers.whole.count < size { buffers.whole = [UInt8](repeating: 0, count: size) }
+        var consumed = 0
+        var produced = 0
+        let result = buffers.input.withUnsafeBytes { input in
+            buffers.whole.withUnsafeMutableBytes { output in
+                libdeflate_gzip_decompress_ex(
+                    decompressor,
+                    input.baseAddress,
+                    count,
+                    output.baseAddress,
+                    size,
+                    &consumed,
+                    &produced
+                )
+            }
+        }
+        guard result == LIBDEFLATE_SUCCESS, consumed == count, produced == size else { return false }
+
+        compressedOffset = count
+        guard try fill(&buffers.input) == 0 else {
+            throw FileDecoder.Damage(reason: "the file grew while it was read", offset: count)
+        }
+        // As on the streaming path, the member counts once its records are all delivered.
+        try deliver(buffers.whole, count: size, sink: sink)
+        outcome.gzipMembers = 1
+        return true
     }
 
     private mutating func inflateStep(
