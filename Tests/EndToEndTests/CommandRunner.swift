@@ -17,8 +17,13 @@ struct CommandResult {
 
 /// Runs the built `trailhound` with `arguments` in `directory`.
 func runTrailhound(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+    try runProgram(Fixtures.binary, arguments, in: directory)
+}
+
+/// Runs the program at `path` with `arguments` in `directory`, collecting its output.
+func runProgram(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Fixtures.binary)
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let output = Pipe()

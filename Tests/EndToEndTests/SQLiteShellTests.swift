@@ -22,23 +22,7 @@ struct SQLiteShellTests {
             FileManager.default.isExecutableFile(atPath: shell),
             "\(shell) is missing: install the Debian package sqlite3 (scripts/setup does)"
         )
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: shell)
-        process.arguments = ["-readonly", "-batch", database, sql]
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let errorData = Data.readAll(from: error.fileHandleForReading)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData.value, as: UTF8.self),
-            outputBytes: Array(outputData)
-        )
+        return try runProgram(shell, ["-readonly", "-batch", database, sql])
     }
 
     private static func fixtureDatabase(in folder: TemporaryDirectory) throws -> String {

@@ -67,7 +67,8 @@ struct CaseIngestTests {
 
         let rows = try queryText(
             """
-            SELECT f.root || '/' || f.path, e.byte_offset, length(CAST(raw_record(e.raw, e.raw_block, e.raw_offset, e.raw_length) AS BLOB)), raw_record(e.raw, e.raw_block, e.raw_offset, e.raw_length)
+            SELECT f.root || '/' || f.path, e.byte_offset, length(CAST(\(Schema.rawRecord(of: "e")) AS BLOB)),
+                \(Schema.rawRecord(of: "e"))
             FROM events e JOIN files f ON f.id = e.file_id
             """,
             database: database
@@ -107,7 +108,10 @@ struct CaseIngestTests {
         let emoji = try queryInteger("SELECT count(*) FROM events WHERE user_agent LIKE '%😀%'", database: database)
         #expect(emoji >= 1)
         let stringTrue = try queryInteger(
-            "SELECT count(*) FROM events WHERE json_extract(raw_record(raw, raw_block, raw_offset, raw_length), '$.readOnly') = 'true' AND read_only = 1",
+            """
+            SELECT count(*) FROM events
+            WHERE json_extract(\(Schema.rawRecord()), '$.readOnly') = 'true' AND read_only = 1
+            """,
             database: database
         )
         #expect(stringTrue >= 1)

@@ -127,7 +127,10 @@ struct FormatFixtureTests {
         )
 
         let rows = try queryText(
-            "SELECT substr(\(Schema.rawRecord()), 1, 16), json_extract(\(Schema.rawRecord()), '$.eventID') = event_id FROM events ORDER BY event_id",
+            """
+            SELECT substr(\(Schema.rawRecord()), 1, 16), json_extract(\(Schema.rawRecord()), '$.eventID') = event_id
+            FROM events ORDER BY event_id
+            """,
             database: database
         )
         #expect(rows.count == 4)

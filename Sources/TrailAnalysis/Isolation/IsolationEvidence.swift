@@ -86,13 +86,16 @@ struct IsolationEvidence {
     /// Users, keys, login profiles and roles created with any of `keys`.
     func creations(byKeys keys: [String]) throws(SQLiteError) -> [Creation] {
         let list = JSONValue.array(keys.map { .string($0) }).rendered()
+        let raw = Schema.rawRecord()
         let rows = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_name, recipient_account_id,
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.userName'), json_extract(\(Schema.rawRecord()), '$.responseElements.user.arn'),
-                    json_extract(\(Schema.rawRecord()), '$.responseElements.accessKey.accessKeyId'),
-                    json_extract(\(Schema.rawRecord()), '$.responseElements.accessKey.userName'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.roleName'), json_extract(\(Schema.rawRecord()), '$.responseElements.role.arn'),
+                    json_extract(\(raw), '$.requestParameters.userName'),
+                    json_extract(\(raw), '$.responseElements.user.arn'),
+                    json_extract(\(raw), '$.responseElements.accessKey.accessKeyId'),
+                    json_extract(\(raw), '$.responseElements.accessKey.userName'),
+                    json_extract(\(raw), '$.requestParameters.roleName'),
+                    json_extract(\(raw), '$.responseElements.role.arn'),
                     principal_arn, user_name
                 FROM events
                 WHERE access_key_id IN (SELECT value FROM json_each(?)) AND error_code IS NULL
@@ -121,15 +124,16 @@ struct IsolationEvidence {
     /// Successful containment calls: deny-all attachments, revocation policies, deactivated keys
     /// and deleted login profiles.
     func appliedContainment() throws(SQLiteError) -> [AppliedContainment] {
+        let raw = Schema.rawRecord()
         let rows = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_time_ms, event_name, recipient_account_id,
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.userName'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.roleName'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.policyArn'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.policyName'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.accessKeyId'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.status')
+                    json_extract(\(raw), '$.requestParameters.userName'),
+                    json_extract(\(raw), '$.requestParameters.roleName'),
+                    json_extract(\(raw), '$.requestParameters.policyArn'),
+                    json_extract(\(raw), '$.requestParameters.policyName'),
+                    json_extract(\(raw), '$.requestParameters.accessKeyId'),
+                    json_extract(\(raw), '$.requestParameters.status')
                 FROM events
                 WHERE event_name IN ('AttachUserPolicy', 'AttachRolePolicy', 'PutRolePolicy', 'UpdateAccessKey',
                         'DeleteLoginProfile')

@@ -79,20 +79,21 @@ struct SessionEvidence {
 
     private mutating func loadIssuances(_ connection: Connection) throws {
         let names = Self.issuingAPIs.map { "'\($0)'" }.joined(separator: ", ")
+        let raw = Schema.rawRecord()
         let statement = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_name, event_time_ms, identity_type, principal_arn, identity_account_id,
                     access_key_id, user_name, invoked_by, issued_access_key_id,
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.roleArn'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.roleSessionName'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.name'),
-                    json_extract(\(Schema.rawRecord()), '$.requestParameters.principalArn'),
-                    json_extract(\(Schema.rawRecord()), '$.responseElements.assumedRoleUser.arn'),
-                    json_extract(\(Schema.rawRecord()), '$.responseElements.federatedUser.arn'),
-                    json_extract(\(Schema.rawRecord()), '$.responseElements.credentials.expiration'),
-                    json_extract(\(Schema.rawRecord()), '$.userIdentity.identityProvider'),
-                    coalesce(json_extract(\(Schema.rawRecord()), '$.responseElements.sourceIdentity'),
-                        json_extract(\(Schema.rawRecord()), '$.requestParameters.sourceIdentity'))
+                    json_extract(\(raw), '$.requestParameters.roleArn'),
+                    json_extract(\(raw), '$.requestParameters.roleSessionName'),
+                    json_extract(\(raw), '$.requestParameters.name'),
+                    json_extract(\(raw), '$.requestParameters.principalArn'),
+                    json_extract(\(raw), '$.responseElements.assumedRoleUser.arn'),
+                    json_extract(\(raw), '$.responseElements.federatedUser.arn'),
+                    json_extract(\(raw), '$.responseElements.credentials.expiration'),
+                    json_extract(\(raw), '$.userIdentity.identityProvider'),
+                    coalesce(json_extract(\(raw), '$.responseElements.sourceIdentity'),
+                        json_extract(\(raw), '$.requestParameters.sourceIdentity'))
                 FROM events
                 WHERE issued_access_key_id IS NOT NULL AND error_code IS NULL AND event_name IN (\(names))
                 ORDER BY event_time_ms, id

@@ -152,10 +152,11 @@ package struct Triage {
         let conditional = Set(techniques.conditionParameters.keys).union(["ConsoleLogin"]).sorted()
         let parameterNames = Set(techniques.conditionParameters.values.joined()).sorted()
         let paths = parameterPaths.map { "'\($0)'" }.joined(separator: ", ")
+        let raw = Schema.rawRecord(of: "e")
         let sql = """
             SELECT e.id, e.event_time_ms, e.access_key_id, e.principal_arn, e.identity_type, e.event_source,
                 e.event_name, e.error_code, e.source_ip_address, e.issued_access_key_id, e.recipient_account_id,
-                CASE WHEN e.event_name IN (SELECT value FROM json_each(?3)) THEN json_extract(\(Schema.rawRecord(of: "e")), \(paths)) END
+                CASE WHEN e.event_name IN (SELECT value FROM json_each(?3)) THEN json_extract(\(raw), \(paths)) END
             FROM events e NOT INDEXED
             WHERE ifnull(e.event_time_ms, 0) BETWEEN ?1 AND ?2
             """
