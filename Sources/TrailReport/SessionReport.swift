@@ -10,11 +10,6 @@ package enum SessionReport {
         JSONValue.array(sessions.map(\.jsonValue)).rendered() + "\n"
     }
 
-    /// The `sessions --format json` array from the stored session documents.
-    package static func json(documents: [String]) -> String {
-        "[" + documents.joined(separator: ",") + "]\n"
-    }
-
     /// A table for a person; every cell is stripped of control characters.
     package static func table(_ sessions: [Session]) -> String {
         let columns = [

@@ -1,4 +1,5 @@
 import TrailAnalysis
+import TrailCore
 import TrailIngest
 import TrailReport
 
@@ -49,9 +50,24 @@ struct SessionsCommand {
         let store = try SessionStore(databasePath: databasePath)
         switch format {
         case .table: print(SessionReport.table(try store.sessions(matching: filter)), terminator: "")
-        case .json: print(SessionReport.json(documents: try store.documents(matching: filter)), terminator: "")
+        case .json: try writeJSON(store)
         }
         return Trailhound.ExitStatus.success
+    }
+
+    /// The stored documents as one JSON array, written as they are read: a large case's
+    /// sessions are never all in memory.
+    private func writeJSON(_ store: SessionStore) throws {
+        var output = StandardOutput()
+        var isFirst = true
+        output.write("[")
+        try store.forEachDocument(matching: filter) { document in
+            if !isFirst { output.write(",") }
+            isFirst = false
+            output.write(bytes: document)
+        }
+        output.write("]\n")
+        output.flush()
     }
 }
 

@@ -62,9 +62,27 @@ struct SessionEvidence {
         "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken",
     ]
 
-    var issuances: [Issuance] = []
-    var calls: [String: KeyCalls] = [:]
+    /// The trusted issuance of each issued key, found through ``issuanceIndex``.
+    ///
+    /// The caller's copy when a cross-account call was logged in both accounts (the other
+    /// account's copy names only an `AWSAccount`), else the first. An issuance of an implausible
+    /// key, or of the caller's own key (a masked or copied example), is not trusted.
+    private(set) var issuances: [Issuance] = []
+    private(set) var issuanceIndex: [String: Int32] = [:]
+    /// The calls of each temporary key, found through ``callIndex``.
+    private var keyCalls: [CallAccumulator] = []
+    private(set) var callIndex: [String: Int32] = [:]
     var consoleLogins: [String: [ConsoleLogin]] = [:]
+
+    /// The trusted issuance of `key`.
+    func issuance(of key: String) -> Issuance? {
+        issuanceIndex[key].map { issuances[Int($0)] }
+    }
+
+    /// What the calls made with `key` reveal, when it made any.
+    func calls(of key: String) -> KeyCalls? {
+        callIndex[key].map { keyCalls[Int($0)].calls }
+    }
 
     /// Reads the evidence from `connection`.
     static func load(from connection: Connection) throws -> SessionEvidence {
@@ -99,32 +117,48 @@ struct SessionEvidence {
                 ORDER BY event_time_ms, id
                 """
         )
-        // Row by row: a whole result of a large dump's issuances would sit in memory beside them.
+        // Row by row, keeping only the trusted issuance of each key; the texts that repeat
+        // between issuances (callers, roles, providers) are kept once.
+        var texts = TextPool()
         try statement.forEachRow { row in
             guard let name = row.text(at: 1), let key = row.text(at: 9) else { return }
-            issuances.append(
-                Issuance(
-                    eventID: row.text(at: 0),
-                    eventName: name,
-                    timeMilliseconds: row.integer(at: 2),
-                    callerType: row.text(at: 3),
-                    callerARN: row.text(at: 4),
-                    callerAccountID: row.text(at: 5),
-                    callerAccessKeyID: row.text(at: 6),
-                    callerUserName: row.text(at: 7),
-                    invokedBy: row.text(at: 8),
-                    issuedKey: key,
-                    roleARN: row.text(at: 10),
-                    roleSessionName: row.text(at: 11),
-                    federatedName: row.text(at: 12),
-                    samlProviderARN: row.text(at: 13),
-                    assumedRoleARN: row.text(at: 14),
-                    federatedUserARN: row.text(at: 15),
-                    expiration: row.text(at: 16),
-                    identityProvider: row.text(at: 17),
-                    sourceIdentity: row.text(at: 18)
-                )
+            let callerKey = row.text(at: 6)
+            guard CredentialText.isPlausibleKey(key), callerKey != key else { return }
+            let issuance = Issuance(
+                eventID: row.text(at: 0),
+                eventName: texts.shared(name),
+                timeMilliseconds: row.integer(at: 2),
+                callerType: row.text(at: 3).map { texts.shared($0) },
+                callerARN: row.text(at: 4).map { texts.shared($0) },
+                callerAccountID: row.text(at: 5),
+                callerAccessKeyID: callerKey,
+                callerUserName: row.text(at: 7).map { texts.shared($0) },
+                invokedBy: row.text(at: 8).map { texts.shared($0) },
+                issuedKey: key,
+                roleARN: row.text(at: 10).map { texts.shared($0) },
+                roleSessionName: row.text(at: 11),
+                federatedName: row.text(at: 12),
+                samlProviderARN: row.text(at: 13).map { texts.shared($0) },
+                assumedRoleARN: row.text(at: 14),
+                federatedUserARN: row.text(at: 15),
+                expiration: row.text(at: 16),
+                identityProvider: row.text(at: 17).map { texts.shared($0) },
+                sourceIdentity: row.text(at: 18)
             )
+            choose(issuance)
+        }
+    }
+
+    /// Keeps `issuance` when it is the first of its key, or the caller's copy of one whose
+    /// kept copy is the other account's.
+    private mutating func choose(_ issuance: Issuance) {
+        guard let position = issuanceIndex[issuance.issuedKey].map(Int.init) else {
+            issuanceIndex[issuance.issuedKey] = Int32(issuances.count)
+            issuances.append(issuance)
+            return
+        }
+        if issuances[position].callerType == "AWSAccount" && issuance.callerType != "AWSAccount" {
+            issuances[position] = issuance
         }
     }
 
@@ -132,25 +166,61 @@ struct SessionEvidence {
     ///
     /// One sequential pass over the events: walking them in key order through the index costs
     /// a random page read per call, ten times slower on a large case. Two records of one call
-    /// (sharing a sharedEventID) count once.
+    /// (sharing a sharedEventID, or one event id logged for two recipients) count once.
+    ///
+    /// Only the ids that can repeat are remembered: event ids stored more than once (read from
+    /// their index) and shared event ids. Every other record is a call of its own, counted
+    /// without keeping its id, so memory follows the keys, not the calls.
     private mutating func loadCalls(_ connection: Connection) throws {
-        var accumulators: [String: CallAccumulator] = [:]
-        // Keys share a few hundred addresses and user agents between them: one copy of each.
+        let reused = try Self.reusedEventIDs(connection)
+        // Keys share a few hundred addresses, user agents and issuers between them: one copy of each.
         var texts = TextPool()
         let statement = try connection.makeStatement(
             sql: """
-                SELECT access_key_id, event_time_ms, coalesce(shared_event_id, event_id), error_code IS NOT NULL,
+                SELECT access_key_id, event_time_ms, shared_event_id, error_code IS NOT NULL,
                     source_identity, session_credential_from_console, source_ip_address, user_agent,
                     identity_type, principal_arn, identity_account_id, user_name, issuer_type, issuer_arn,
-                    issuer_user_name, session_creation_date
+                    issuer_user_name, session_creation_date, event_id
                 FROM events NOT INDEXED WHERE access_key_id >= 'ASIA' AND access_key_id < 'ASIB'
                 """
         )
         try statement.forEachRow { row in
             guard let key = row.text(at: 0) else { return }
-            accumulators[key, default: CallAccumulator()].add(row, texts: &texts)
+            let position: Int
+            if let known = callIndex[key] {
+                position = Int(known)
+            } else {
+                position = keyCalls.count
+                callIndex[key] = Int32(position)
+                keyCalls.append(CallAccumulator())
+            }
+            keyCalls[position].add(row, reused: reused, texts: &texts)
         }
-        calls = accumulators.mapValues { $0.result }
+        let copies = try connection.makeStatement(
+            sql: """
+                SELECT error_code IS NOT NULL FROM events
+                WHERE event_id = ?1 AND shared_event_id IS NULL AND access_key_id = ?2
+                """
+        )
+        for (key, position) in callIndex where keyCalls[Int(position)].hasSharedIDs {
+            try keyCalls[Int(position)].uncountCopies(ofKey: key, lookup: copies, reused: reused)
+        }
+        for position in keyCalls.indices {
+            keyCalls[position].finish()
+        }
+    }
+
+    /// Event ids stored more than once, from the covering index `events_event_id`.
+    private static func reusedEventIDs(_ connection: Connection) throws -> CallIDSet {
+        var ids = CallIDSet()
+        try connection.makeStatement(
+            sql: "SELECT event_id FROM events WHERE event_id IS NOT NULL GROUP BY event_id HAVING count(*) > 1"
+        ).forEachRow { row in
+            row.withUTF8(at: 0) { id in
+                if id.baseAddress != nil { ids.insert(id) }
+            }
+        }
+        return ids
     }
 
     private mutating func loadConsoleLogins(_ connection: Connection) throws(SQLiteError) {
@@ -194,28 +264,69 @@ extension SQLiteValue {
 
 /// Gathers the calls of one key during the pass over the events.
 private struct CallAccumulator {
-    private var calls = SessionEvidence.KeyCalls()
+    private(set) var calls = SessionEvidence.KeyCalls()
     private var hasIdentity = false
+    /// Calls whose id cannot repeat, counted as they come.
+    private var singleCalls = 0
+    private var failedSingleCalls = 0
+    /// Calls whose id may repeat, with the ids of those that failed.
     private var callIDs = CallIDSet()
     private var failedCallIDs = CallIDSet()
+    /// The shared event ids among `callIDs`, which another record may carry as its event id.
+    private var sharedIDs: [String] = []
     private var addresses: Set<String> = []
     private var agents: Set<String> = []
 
-    mutating func add(_ row: Statement, texts: inout TextPool) {
+    var hasSharedIDs: Bool { !sharedIDs.isEmpty }
+
+    mutating func add(_ row: Statement, reused: CallIDSet, texts: inout TextPool) {
         let time = row.integer(at: 1)
         if !hasIdentity || isEarlier(time, than: calls.firstMilliseconds) {
-            takeIdentity(from: row, time: time)
+            takeIdentity(from: row, time: time, texts: &texts)
         }
         if let time, time > calls.lastMilliseconds ?? Int64.min { calls.lastMilliseconds = time }
-        row.withUTF8(at: 2) { callID in
-            guard callID.baseAddress != nil else { return }
-            callIDs.insert(callID)
-            if row.integer(at: 3) == 1 { failedCallIDs.insert(callID) }
-        }
+        countCall(row, reused: reused)
         if let identity = row.text(at: 4), identity > calls.sourceIdentity ?? "" { calls.sourceIdentity = identity }
         if row.integer(at: 5) == 1 { calls.isFromConsole = true }
         if let address = row.text(at: 6) { addresses.insert(texts.shared(address)) }
         if let agent = row.text(at: 7) { agents.insert(texts.shared(agent)) }
+    }
+
+    /// Counts the record's call: by its shared event id, else by its event id; a record with
+    /// neither is not a call that can be counted.
+    private mutating func countCall(_ row: Statement, reused: CallIDSet) {
+        let failed = row.integer(at: 3) == 1
+        if let shared = row.text(at: 2) {
+            if callIDs.insert(shared) { sharedIDs.append(shared) }
+            if failed { failedCallIDs.insert(shared) }
+            return
+        }
+        row.withUTF8(at: 16) { id in
+            guard id.baseAddress != nil else { return }
+            if reused.contains(id) {
+                callIDs.insert(id)
+                if failed { failedCallIDs.insert(id) }
+            } else {
+                singleCalls += 1
+                if failed { failedSingleCalls += 1 }
+            }
+        }
+    }
+
+    /// Takes back the single count of a record whose event id is one of this key's shared ids.
+    ///
+    /// Its call is already among `callIDs`. Only forged or copied records do this; it costs
+    /// one indexed lookup per shared id.
+    mutating func uncountCopies(ofKey key: String, lookup: Statement, reused: CallIDSet) throws {
+        for shared in sharedIDs where !reused.contains(shared) {
+            try lookup.forEachRow([.text(shared), .text(key)]) { row in
+                singleCalls -= 1
+                if row.integer(at: 0) == 1 {
+                    failedSingleCalls -= 1
+                    failedCallIDs.insert(shared)
+                }
+            }
+        }
     }
 
     /// The earliest call with a time wins; a call without one only when none has a time.
@@ -225,31 +336,35 @@ private struct CallAccumulator {
         return time < current
     }
 
-    private mutating func takeIdentity(from row: Statement, time: Int64?) {
+    private mutating func takeIdentity(from row: Statement, time: Int64?, texts: inout TextPool) {
         hasIdentity = true
         calls.firstMilliseconds = time
         calls.identityType = row.text(at: 8)
         calls.principalARN = row.text(at: 9)
         calls.accountID = row.text(at: 10)
-        calls.userName = row.text(at: 11)
+        calls.userName = row.text(at: 11).map { texts.shared($0) }
         calls.issuerType = row.text(at: 12)
-        calls.issuerARN = row.text(at: 13)
-        calls.issuerUserName = row.text(at: 14)
+        calls.issuerARN = row.text(at: 13).map { texts.shared($0) }
+        calls.issuerUserName = row.text(at: 14).map { texts.shared($0) }
         calls.creationDate = row.text(at: 15)
     }
 
-    var result: SessionEvidence.KeyCalls {
-        var result = calls
-        result.eventCount = callIDs.count
-        result.errorCount = failedCallIDs.count
+    /// Settles the totals and lists, and lets go of the sets that gathered them.
+    mutating func finish() {
+        calls.eventCount = singleCalls + callIDs.count
+        calls.errorCount = failedSingleCalls + failedCallIDs.count
         // Byte order, as SQLite sorts text.
-        result.sourceIPAddresses = addresses.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        result.userAgents = agents.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return result
+        calls.sourceIPAddresses = addresses.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        calls.userAgents = agents.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        callIDs = CallIDSet()
+        failedCallIDs = CallIDSet()
+        sharedIDs = []
+        addresses = []
+        agents = []
     }
 }
 
-/// Distinct call ids, compactly: a million calls' ids would take a hundred megabytes as strings.
+/// Distinct call ids, compactly.
 ///
 /// CloudTrail's event ids are UUIDs, kept as their 16 bytes; any other id is kept as text.
 private struct CallIDSet {
@@ -263,12 +378,31 @@ private struct CallIDSet {
 
     var count: Int { uuids.count + others.count }
 
-    mutating func insert(_ id: UnsafeBufferPointer<UInt8>) {
+    /// Adds `id`; `true` when it was not there yet.
+    @discardableResult
+    mutating func insert(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
         if let bits = Self.uuid(id) {
-            uuids.insert(bits)
-        } else {
-            others.insert(String(decoding: id, as: UTF8.self))
+            return uuids.insert(bits).inserted
         }
+        return others.insert(String(decoding: id, as: UTF8.self)).inserted
+    }
+
+    @discardableResult
+    mutating func insert(_ id: String) -> Bool {
+        var copy = id
+        return copy.withUTF8 { insert($0) }
+    }
+
+    func contains(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let bits = Self.uuid(id) {
+            return uuids.contains(bits)
+        }
+        return others.contains(String(decoding: id, as: UTF8.self))
+    }
+
+    func contains(_ id: String) -> Bool {
+        var copy = id
+        return copy.withUTF8 { contains($0) }
     }
 
     /// The bits of a lowercase UUID in its 8-4-4-4-12 form; `nil` for anything else, such as

@@ -7,11 +7,25 @@ import TrailIngest
 /// names repeat over time and are never used to link. An issuance whose key equals the caller's
 /// own key (a masked or copied example) is not trusted.
 struct SessionGraphBuilder {
+    /// One session's place in the graph.
+    ///
+    /// Every key has one while the sessions themselves are made one at a time, in graph
+    /// order, and handed on: a large case's sessions are never all in memory.
+    private struct Node {
+        var key: String
+        var issuedAt: String?
+        /// The node of the parent credentials, when the graph has them.
+        var parent: Int32 = -1
+        /// The chain depth: 0 before it is resolved, -1 while its chain is being walked.
+        var depth: Int32 = 0
+        /// The node at the top of the chain.
+        var root: Int32 = -1
+        /// Whether the parent link was cut to end a loop.
+        var isCutFromParent = false
+    }
+
     private let evidence: SessionEvidence
-    private var sessions: [String: Session] = [:]
-    private var roots: [String: Session.Origin] = [:]
-    /// For each issued key, the position of its trusted issuance in the evidence.
-    private var chosenIssuances: [String: Int] = [:]
+    private var nodes: [Node] = []
 
     /// The most a console session can follow its sign-in: the console's longest session.
     private static let consoleSessionSpan: Int64 = 12 * 3_600_000
@@ -20,52 +34,66 @@ struct SessionGraphBuilder {
         self.evidence = evidence
     }
 
-    /// Builds every session, ordered by issue time (unknown last), then key.
-    mutating func build() -> [Session] {
-        chosenIssuances = trustedIssuances()
-        var keys = Set(chosenIssuances.keys)
-        keys.formUnion(evidence.calls.keys.filter { CredentialText.isPlausibleKey($0) })
-        for key in keys {
-            let calls = evidence.calls[key]
-            var session =
-                chosenIssuances[key].map { makeSession(key, issuance: evidence.issuances[$0]) }
-                ?? makeUnissuedSession(key, calls)
-            if let calls { addActivity(calls, to: &session) }
-            sessions[key] = session
+    /// Makes every session and hands each to `body`, ordered by issue time (unknown last),
+    /// then key.
+    ///
+    /// - Returns: The number of sessions.
+    @discardableResult
+    mutating func build(_ body: (Session) throws -> Void) rethrows -> Int {
+        var keys = Set(evidence.issuanceIndex.keys)
+        keys.formUnion(evidence.callIndex.keys.filter { CredentialText.isPlausibleKey($0) })
+        var positions: [String: Int32] = [:]
+        positions.reserveCapacity(keys.count)
+        var parentKeys: [String?] = []
+        nodes.reserveCapacity(keys.count)
+        for key in keys.sorted() {
+            let session = baseSession(key)
+            positions[key] = Int32(nodes.count)
+            nodes.append(Node(key: key, issuedAt: session.issuedAt))
+            parentKeys.append(session.parentAccessKeyId)
         }
-        for key in keys {
-            resolveChain(key, visiting: [])
+        for (position, parentKey) in parentKeys.enumerated() {
+            if let parentKey, let parent = positions[parentKey] { nodes[position].parent = parent }
         }
-        return sessions.values.sorted(by: Self.isOrderedBefore)
+        parentKeys = []
+        positions = [:]
+        for position in nodes.indices where nodes[position].depth == 0 {
+            resolveChain(from: Int32(position))
+        }
+        let order = nodes.indices.sorted { isOrderedBefore(nodes[$0], nodes[$1]) }
+        var origins: [Int32: Session.Origin] = [:]
+        for position in order {
+            let node = nodes[position]
+            var session = baseSession(node.key)
+            if let calls = evidence.calls(of: node.key) { addActivity(calls, to: &session) }
+            if node.isCutFromParent { session.parentAccessKeyId = nil }
+            session.chainDepth = Int(node.depth)
+            if let origin = origins[node.root] {
+                session.origin = origin
+            } else {
+                let origin = node.root == Int32(position) ? rootOrigin(of: session) : rootOrigin(ofNode: node.root)
+                origins[node.root] = origin
+                session.origin = origin
+            }
+            try body(session)
+        }
+        return order.count
     }
 
-    private static func isOrderedBefore(_ lhs: Session, _ rhs: Session) -> Bool {
+    private func isOrderedBefore(_ lhs: Node, _ rhs: Node) -> Bool {
         switch (lhs.issuedAt, rhs.issuedAt) {
         case (let left?, let right?) where left != right: return left < right
         case (nil, .some): return false
         case (.some, nil): return true
-        default: return lhs.accessKeyId < rhs.accessKeyId
+        default: return lhs.key < rhs.key
         }
     }
 
-    /// For each issued key, the position in the evidence of the issuing call to trust: the
-    /// caller's copy when a cross-account call was logged in both accounts (the other account's
-    /// copy names only an `AWSAccount`), else the first.
-    ///
-    /// Positions, not copies: a large dump has a hundred thousand issuances.
-    private func trustedIssuances() -> [String: Int] {
-        var chosen: [String: Int] = [:]
-        for (position, issuance) in evidence.issuances.enumerated()
-        where CredentialText.isPlausibleKey(issuance.issuedKey) && issuance.callerAccessKeyID != issuance.issuedKey {
-            guard let current = chosen[issuance.issuedKey] else {
-                chosen[issuance.issuedKey] = position
-                continue
-            }
-            if evidence.issuances[current].callerType == "AWSAccount" && issuance.callerType != "AWSAccount" {
-                chosen[issuance.issuedKey] = position
-            }
-        }
-        return chosen
+    /// The session of `key` from its issuance, or from its calls when none was logged, without
+    /// its activity and chain.
+    private func baseSession(_ key: String) -> Session {
+        if let issuance = evidence.issuance(of: key) { return makeSession(key, issuance: issuance) }
+        return makeUnissuedSession(key, evidence.calls(of: key))
     }
 
     // MARK: - Issued sessions
@@ -80,7 +108,7 @@ struct SessionGraphBuilder {
         session.accountId =
             isRoleSession
             ? CredentialText.account(ofARN: issuance.roleARN) ?? CredentialText.account(ofARN: issuance.assumedRoleARN)
-            : issuance.callerAccountID ?? evidence.calls[key]?.accountID
+            : issuance.callerAccountID ?? evidence.calls(of: key)?.accountID
         session.issuedAt = issuance.timeMilliseconds.map(EventTime.iso8601(milliseconds:))
         session.expiresAt = CredentialText.expirationISO(issuance.expiration)
         session.assumedBy = Self.principal(of: issuance)
@@ -170,27 +198,42 @@ struct SessionGraphBuilder {
 // MARK: - Chains
 
 extension SessionGraphBuilder {
-    /// Sets the chain depth and origin of `key` from its parent's, walking up first.
+    /// Sets the chain depth and root of the node at `start` and of every unresolved node above
+    /// it, walking up to a resolved node or to the top.
     ///
-    /// A cycle (only possible in forged or copied records) ends the walk as if at a root.
-    @discardableResult
-    private mutating func resolveChain(_ key: String, visiting: Set<String>) -> (depth: Int, origin: Session.Origin) {
-        guard var session = sessions[key] else { return (0, .unknown) }
-        if let origin = roots[key] { return (session.chainDepth, origin) }
-        var depth = 1
-        var origin = rootOrigin(of: session)
-        if let parent = session.parentAccessKeyId, sessions[parent] != nil, !visiting.contains(parent) {
-            let resolved = resolveChain(parent, visiting: visiting.union([key]))
-            depth = resolved.depth + 1
-            origin = resolved.origin
-        } else if session.parentAccessKeyId.map({ visiting.contains($0) }) == true {
-            session.parentAccessKeyId = nil
+    /// A loop (only possible in forged or copied records) ends the walk as if at a root: the
+    /// link that closes it is cut.
+    private mutating func resolveChain(from start: Int32) {
+        var path: [Int32] = []
+        var resolvedAbove: (depth: Int32, root: Int32)?
+        var current = start
+        while true {
+            path.append(current)
+            nodes[Int(current)].depth = -1
+            let parent = nodes[Int(current)].parent
+            if parent < 0 { break }
+            if nodes[Int(parent)].depth == -1 {
+                nodes[Int(current)].parent = -1
+                nodes[Int(current)].isCutFromParent = true
+                break
+            }
+            if nodes[Int(parent)].depth > 0 {
+                resolvedAbove = (nodes[Int(parent)].depth, nodes[Int(parent)].root)
+                break
+            }
+            current = parent
         }
-        session.chainDepth = depth
-        session.origin = origin
-        sessions[key] = session
-        roots[key] = origin
-        return (depth, origin)
+        var (depth, root) = resolvedAbove ?? (0, path[path.count - 1])
+        for position in path.reversed() {
+            depth += 1
+            nodes[Int(position)].depth = depth
+            nodes[Int(position)].root = root
+        }
+    }
+
+    /// The origin of the chain whose top is the node at `position`.
+    private func rootOrigin(ofNode position: Int32) -> Session.Origin {
+        rootOrigin(of: baseSession(nodes[Int(position)].key))
     }
 
     /// The origin of a session with no parent: whoever made its issuing call, or what its
@@ -207,7 +250,7 @@ extension SessionGraphBuilder {
                 name: userName(in: session.assumedBy.arn, type: type)
             )
         }
-        guard let calls = evidence.calls[session.accessKeyId] else { return .unknown }
+        guard let calls = evidence.calls(of: session.accessKeyId) else { return .unknown }
         if calls.issuerType == "IAMUser" {
             return Session.Origin(type: "IAMUser", arn: calls.issuerARN, name: calls.issuerUserName)
         }
@@ -222,7 +265,7 @@ extension SessionGraphBuilder {
     }
 
     private func trustedIssuance(of session: Session) -> SessionEvidence.Issuance? {
-        chosenIssuances[session.accessKeyId].map { evidence.issuances[$0] }
+        evidence.issuance(of: session.accessKeyId)
     }
 
     private static func origin(of issuance: SessionEvidence.Issuance) -> Session.Origin {

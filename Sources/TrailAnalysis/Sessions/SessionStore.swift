@@ -33,10 +33,15 @@ package struct SessionStore {
 
     /// Rebuilds the graph of the database at `path` from its events.
     ///
+    /// - Parameter busyTimeoutMilliseconds: How long its writes wait for another connection's.
     /// - Returns: The number of sessions.
     @discardableResult
-    package static func rebuild(databasePath: String) throws -> Int {
+    package static func rebuild(
+        databasePath: String,
+        busyTimeoutMilliseconds: Int32 = Connection.defaultBusyTimeout
+    ) throws -> Int {
         let connection = try Connection(path: databasePath)
+        connection.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         try Schema.migrate(connection)
         return try SessionStore(connection: connection).rebuild()
     }
@@ -69,8 +74,8 @@ package struct SessionStore {
         defer { try? connection.execute("PRAGMA cache_size = -\(Schema.writerCacheKiB)") }
         let evidence = try SessionEvidence.load(from: connection)
         var builder = SessionGraphBuilder(evidence: evidence)
-        let sessions = builder.build()
         let stamp = try eventsStamp()
+        var count = 0
         try connection.inTransaction {
             try connection.execute("DELETE FROM sessions")
             let insert = try connection.makeStatement(
@@ -81,13 +86,12 @@ package struct SessionStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             )
-            for session in sessions {
-                try insert.run(Self.row(for: session))
-            }
+            // Each session is written as it is made, in graph order: rowid order is graph order.
+            count = try builder.build { session in try insert.run(Self.row(for: session)) }
             try connection.makeStatement(sql: "INSERT OR REPLACE INTO meta VALUES ('sessions_built_for', ?)")
                 .run([.text(stamp)])
         }
-        return sessions.count
+        return count
     }
 
     private static func row(for session: Session) -> [SQLiteValue] {
@@ -106,12 +110,20 @@ package struct SessionStore {
     /// The sessions matching `filter`, in graph order (issue time, then key).
     package func sessions(matching filter: Filter) throws -> [Session] {
         let decoder = JSONDecoder()
-        return try documents(matching: filter).map { try decoder.decode(Session.self, from: Data($0.utf8)) }
+        var sessions: [Session] = []
+        try forEachDocument(matching: filter) { document in
+            sessions.append(try decoder.decode(Session.self, from: Data(document)))
+        }
+        return sessions
     }
 
-    /// The stored contract JSON of the sessions matching `filter`, in graph order: what
-    /// `sessions --format json` prints, without decoding and encoding each one again.
-    package func documents(matching filter: Filter) throws -> [String] {
+    /// Calls `body` with the stored contract JSON of each session matching `filter`, in graph
+    /// order, as UTF-8 bytes valid only during the call: what `sessions --format json` prints,
+    /// without decoding and encoding each one again or holding them all at once.
+    package func forEachDocument(
+        matching filter: Filter,
+        _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
         var clauses: [String] = []
         var values: [SQLiteValue] = []
         if let account = filter.accountID {
@@ -136,8 +148,14 @@ package struct SessionStore {
             values.append(.text(JSONValue.array(keys.map { .string($0) }).rendered()))
         }
         let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        return try connection.makeStatement(sql: "SELECT document FROM sessions \(condition) ORDER BY rowid")
-            .rows(values).compactMap { $0.first?.text }
+        let statement = try connection.makeStatement(
+            sql: "SELECT document FROM sessions \(condition) ORDER BY rowid"
+        )
+        try statement.forEachRow(values) { row in
+            try row.withUTF8(at: 0) { document in
+                if document.baseAddress != nil { try body(document) }
+            }
+        }
     }
 
     /// The session with `key`, if the graph has one.

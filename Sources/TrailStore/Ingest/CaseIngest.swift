@@ -47,11 +47,16 @@ package struct CaseIngest {
     ///   - onStart: Called once discovery is done, with the number of files to read and of
     ///     files left alone because they are unchanged.
     ///   - onFile: Called on the calling thread after each file is committed.
+    ///   - whileIndexing: Called with the number of new events once every event is stored, on
+    ///     a thread of its own while the last reading indexes are built (see
+    ///     ``CaseWriter/completeIndexes(newAfter:alongside:)``); the run ends when it does.
     /// - Returns: The run's summary; per-file problems are in it, not thrown.
-    /// - Throws: `SQLiteError` when the database cannot be written.
+    /// - Throws: `SQLiteError` when the database cannot be written, or the error of
+    ///   `whileIndexing`.
     package func run(
         onStart: (_ toRead: Int, _ unchanged: Int) -> Void = { _, _ in },
-        onFile: (DiscoveredFile, FileOutcome, Progress) -> Void = { _, _, _ in }
+        onFile: (DiscoveredFile, FileOutcome, Progress) -> Void = { _, _, _ in },
+        whileIndexing: (@Sendable (_ newEvents: Int) throws -> Void)? = nil
     ) throws -> IngestSummary {
         let start = DispatchTime.now()
         var summary = IngestSummary()
@@ -115,7 +120,12 @@ package struct CaseIngest {
             throw error
         }
         workers.wait()
-        summary.warnings += try writer.completeIndexes(newAfter: lastEventBefore)
+        let newEvents = summary.newEvents
+        var alongside: (@Sendable () throws -> Void)?
+        if let whileIndexing {
+            alongside = { try whileIndexing(newEvents) }
+        }
+        summary.warnings += try writer.completeIndexes(newAfter: lastEventBefore, alongside: alongside)
 
         summary.elapsedSeconds = Self.seconds(since: start)
         try writer.finishRun(

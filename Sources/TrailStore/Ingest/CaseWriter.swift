@@ -1,4 +1,5 @@
 import Foundation
+import TrailCore
 import TrailIngest
 
 /// The only writer of a case database: runs, files and their events.
@@ -263,9 +264,42 @@ package final class CaseWriter {
     /// was not taken as a duplicate: both copies are kept. Each warning is added to its file's
     /// row once, even when an interrupted run is checked again.
     ///
+    /// - Parameter alongside: Work that reads the events from a connection of its own, run on
+    ///   another thread once the indexes that serve lookups by id, issued key and name exist,
+    ///   while the rest are built. It may write in transactions of its own: each waits for the
+    ///   other's, however long.
     /// - Returns: the warnings not given before.
-    package func completeIndexes(newAfter lastID: Int64) throws(SQLiteError) -> [IngestSummary.Warning] {
-        try buildReadingIndexes()
+    /// - Throws: The index builds' error, else the error of `alongside`.
+    package func completeIndexes(
+        newAfter lastID: Int64,
+        alongside: (@Sendable () throws -> Void)? = nil
+    ) throws -> [IngestSummary.Warning] {
+        guard let alongside else {
+            try buildReadingIndexes(Schema.readingIndexes)
+            return try warnOfReusedIDs(newAfter: lastID)
+        }
+        let (first, rest) = (
+            Array(Schema.readingIndexes.prefix(Schema.lookupIndexCount)),
+            Array(Schema.readingIndexes.dropFirst(Schema.lookupIndexCount))
+        )
+        try buildReadingIndexes(first)
+        connection.busyTimeoutMilliseconds = Self.sharedWriteTimeout
+        defer { connection.busyTimeoutMilliseconds = Connection.defaultBusyTimeout }
+        let side = BackgroundWork(alongside)
+        let built = Result { () throws -> [IngestSummary.Warning] in
+            try buildReadingIndexes(rest)
+            return try warnOfReusedIDs(newAfter: lastID)
+        }
+        let sideResult = side.wait()
+        let warnings = try built.get()
+        try sideResult.get()
+        return warnings
+    }
+
+    /// How long a write waits for the other thread's transaction during ``completeIndexes``.
+    package static let sharedWriteTimeout: Int32 = 3_600_000
+
+    private func warnOfReusedIDs(newAfter lastID: Int64) throws(SQLiteError) -> [IngestSummary.Warning] {
         guard try lastEventID() > lastID else { return [] }
         let rows = try connection.makeStatement(sql: Self.reusedIDsQuery).rows([.integer(lastID)])
         var warnings: [IngestSummary.Warning] = []
@@ -299,12 +333,12 @@ package final class CaseWriter {
     /// memory and, with `temp_store = MEMORY`, its overflow too: with the writer's 64 MiB cache
     /// that took the ingest's peak from 127 to 232 MiB at one million events. A 16 MiB cache
     /// and temporary files on disk build them as fast (1.5 s for `events_principal` either way).
-    private func buildReadingIndexes() throws(SQLiteError) {
+    private func buildReadingIndexes(_ indexes: [(name: String, sql: String)]) throws(SQLiteError) {
         try connection.execute("PRAGMA cache_size = -16384; PRAGMA temp_store = FILE")
         defer {
             try? connection.execute("PRAGMA cache_size = -\(Schema.writerCacheKiB); PRAGMA temp_store = MEMORY")
         }
-        for index in Schema.readingIndexes {
+        for index in indexes {
             try connection.inTransactionTyped { () throws(SQLiteError) in
                 try connection.execute(index.sql)
             }

@@ -38,8 +38,17 @@ package final class Connection {
         }
         self.handle = handle
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, 5_000)
+        sqlite3_busy_timeout(handle, Self.defaultBusyTimeout)
         rawRecords = RawRecordFunction.register(on: handle)
+    }
+
+    /// How long a statement waits for another connection's lock before it fails with
+    /// `SQLITE_BUSY`, unless told otherwise.
+    package static let defaultBusyTimeout: Int32 = 5_000
+
+    /// How long a statement waits for another connection's lock (`sqlite3_busy_timeout`).
+    package var busyTimeoutMilliseconds: Int32 = defaultBusyTimeout {
+        didSet { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
     }
 
     deinit {

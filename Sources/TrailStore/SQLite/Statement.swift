@@ -160,11 +160,14 @@ package final class Statement {
 
     /// Calls `body` with the column's text as UTF-8 bytes, valid only during the call; an empty
     /// buffer when the column is NULL.
-    package func withUTF8<Result>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    package func withUTF8<Result>(
+        at index: Int32,
+        _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) rethrows -> Result {
         guard sqlite3_column_type(handle, index) != SQLITE_NULL, let text = sqlite3_column_text(handle, index) else {
-            return body(UnsafeBufferPointer(start: nil, count: 0))
+            return try body(UnsafeBufferPointer(start: nil, count: 0))
         }
-        return body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
+        return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
     }
 
     /// The column as an integer, `nil` when it is NULL.

@@ -145,17 +145,15 @@ package enum Schema {
     package static let eventIDIndex =
         "CREATE INDEX IF NOT EXISTS events_event_id ON events(event_id, ifnull(recipient_account_id, ''))"
 
-    /// The indexes of `events` that only serve reading, by name: a large ingest drops them
-    /// and builds them once at its end, and every ingest ends by building any that is missing.
+    /// The indexes of `events` that only serve reading, by name, in the order they are built:
+    /// a large ingest drops them and builds them once at its end, and every ingest ends by
+    /// building any that is missing.
     ///
     /// An index kept through the load takes a B-tree search and a page write per row in each
     /// transaction; built at the end, it is one sort. `events_identity` is not among them: the
     /// load needs it to find duplicates.
     package static let readingIndexes: [(name: String, sql: String)] = [
-        ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON events(event_time_ms)"),
-        ("events_access_key", "CREATE INDEX IF NOT EXISTS events_access_key ON events(access_key_id)"),
-        ("events_principal", "CREATE INDEX IF NOT EXISTS events_principal ON events(principal_arn)"),
-        ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name)"),
+        ("events_event_id", eventIDIndex),
         (
             "events_issued_key",
             """
@@ -163,9 +161,18 @@ package enum Schema {
                 WHERE issued_access_key_id IS NOT NULL
             """
         ),
+        ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name)"),
+        ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON events(event_time_ms)"),
+        ("events_access_key", "CREATE INDEX IF NOT EXISTS events_access_key ON events(access_key_id)"),
+        ("events_principal", "CREATE INDEX IF NOT EXISTS events_principal ON events(principal_arn)"),
         ("events_file", "CREATE INDEX IF NOT EXISTS events_file ON events(file_id)"),
-        ("events_event_id", eventIDIndex),
     ]
+
+    /// How many of ``readingIndexes``, from the first, serve lookups by id, issued key and name.
+    ///
+    /// They are what the session graph reads besides one pass over every event: work that
+    /// reads so can start once they exist, while the rest are built.
+    package static let lookupIndexCount = 3
 
     private static var versionOne: String {
         """
