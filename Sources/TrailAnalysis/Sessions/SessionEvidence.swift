@@ -2,9 +2,11 @@ import TrailStore
 
 /// What the case database says about credentials.
 ///
-/// Issuing calls, the calls made with each temporary key, and console sign-ins, loaded with a
-/// handful of indexed queries.
-struct SessionEvidence {
+/// Issuing calls, the calls made with each temporary key, and console sign-ins. What every key
+/// needs is in memory, compactly: the row of its trusted issuance and of its earliest call,
+/// its times and totals, and its addresses and user agents as numbers. The rest of those rows
+/// is read again, one indexed lookup each, when the key's session is made.
+final class SessionEvidence {
     /// A successful call that returned temporary credentials.
     struct Issuance {
         var eventID: String?
@@ -26,6 +28,14 @@ struct SessionEvidence {
         var expiration: String?
         var identityProvider: String?
         var sourceIdentity: String?
+    }
+
+    /// What the issuance of a key says about its place in the graph, kept for every key.
+    struct IssuanceBrief {
+        var rowID: Int64
+        var timeMilliseconds: Int64?
+        var callerAccessKeyID: String?
+        var isFromOtherAccount: Bool
     }
 
     /// The calls made with one key.
@@ -62,43 +72,24 @@ struct SessionEvidence {
         "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken",
     ]
 
-    /// The trusted issuance of each issued key, found through ``issuanceIndex``.
+    /// The trusted issuance of each issued key.
     ///
     /// The caller's copy when a cross-account call was logged in both accounts (the other
     /// account's copy names only an `AWSAccount`), else the first. An issuance of an implausible
     /// key, or of the caller's own key (a masked or copied example), is not trusted.
-    private(set) var issuances: [Issuance] = []
-    private(set) var issuanceIndex: [String: Int32] = [:]
+    private(set) var issuances: [String: IssuanceBrief] = [:]
     /// The calls of each temporary key, found through ``callIndex``.
     private var keyCalls: [CallAccumulator] = []
     private(set) var callIndex: [String: Int32] = [:]
-    var consoleLogins: [String: [ConsoleLogin]] = [:]
+    private var texts = TextTable()
+    private(set) var consoleLogins: [String: [ConsoleLogin]] = [:]
 
-    /// The trusted issuance of `key`.
-    func issuance(of key: String) -> Issuance? {
-        issuanceIndex[key].map { issuances[Int($0)] }
-    }
+    private let issuanceRow: Statement
+    private let identityRow: Statement
 
-    /// What the calls made with `key` reveal, when it made any.
-    func calls(of key: String) -> KeyCalls? {
-        callIndex[key].map { keyCalls[Int($0)].calls }
-    }
-
-    /// Reads the evidence from `connection`.
-    static func load(from connection: Connection) throws -> SessionEvidence {
-        var evidence = SessionEvidence()
-        try evidence.loadIssuances(connection)
-        try evidence.loadCalls(connection)
-        try evidence.loadConsoleLogins(connection)
-        return evidence
-    }
-
-    // MARK: - Queries
-
-    private mutating func loadIssuances(_ connection: Connection) throws {
-        let names = Self.issuingAPIs.map { "'\($0)'" }.joined(separator: ", ")
+    private init(connection: Connection) throws {
         let raw = Schema.rawRecord()
-        let statement = try connection.makeStatement(
+        issuanceRow = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_name, event_time_ms, identity_type, principal_arn, identity_account_id,
                     access_key_id, user_name, invoked_by, issued_access_key_id,
@@ -112,57 +103,117 @@ struct SessionEvidence {
                     json_extract(\(raw), '$.userIdentity.identityProvider'),
                     coalesce(json_extract(\(raw), '$.responseElements.sourceIdentity'),
                         json_extract(\(raw), '$.requestParameters.sourceIdentity'))
+                FROM events WHERE id = ?
+                """
+        )
+        identityRow = try connection.makeStatement(
+            sql: """
+                SELECT identity_type, principal_arn, identity_account_id, user_name, issuer_type, issuer_arn,
+                    issuer_user_name, session_creation_date
+                FROM events WHERE id = ?
+                """
+        )
+    }
+
+    /// Reads the evidence from `connection`, which must stay open while it is used.
+    static func load(from connection: Connection) throws -> SessionEvidence {
+        let evidence = try SessionEvidence(connection: connection)
+        try evidence.loadIssuances(connection)
+        try evidence.loadCalls(connection)
+        try evidence.loadConsoleLogins(connection)
+        return evidence
+    }
+
+    // MARK: - Lookups
+
+    /// The trusted issuance of `key`, read in full.
+    func issuance(of key: String) throws -> Issuance? {
+        guard let brief = issuances[key] else { return nil }
+        var issuance: Issuance?
+        try issuanceRow.forEachRow([.integer(brief.rowID)]) { row in
+            guard let name = row.text(at: 1) else { return }
+            issuance = Issuance(
+                eventID: row.text(at: 0),
+                eventName: name,
+                timeMilliseconds: row.integer(at: 2),
+                callerType: row.text(at: 3),
+                callerARN: row.text(at: 4),
+                callerAccountID: row.text(at: 5),
+                callerAccessKeyID: row.text(at: 6),
+                callerUserName: row.text(at: 7),
+                invokedBy: row.text(at: 8),
+                issuedKey: key,
+                roleARN: row.text(at: 10),
+                roleSessionName: row.text(at: 11),
+                federatedName: row.text(at: 12),
+                samlProviderARN: row.text(at: 13),
+                assumedRoleARN: row.text(at: 14),
+                federatedUserARN: row.text(at: 15),
+                expiration: row.text(at: 16),
+                identityProvider: row.text(at: 17),
+                sourceIdentity: row.text(at: 18)
+            )
+        }
+        return issuance
+    }
+
+    /// What the calls made with `key` reveal, when it made any.
+    func calls(of key: String) throws -> KeyCalls? {
+        guard let position = callIndex[key] else { return nil }
+        let accumulator = keyCalls[Int(position)]
+        var calls = KeyCalls()
+        calls.firstMilliseconds = accumulator.firstMilliseconds
+        calls.lastMilliseconds = accumulator.lastMilliseconds
+        calls.sourceIdentity = accumulator.sourceIdentity
+        calls.isFromConsole = accumulator.isFromConsole
+        calls.eventCount = accumulator.eventCount
+        calls.errorCount = accumulator.errorCount
+        calls.sourceIPAddresses = accumulator.addressList.map { texts.text(of: $0) }
+        calls.userAgents = accumulator.agentList.map { texts.text(of: $0) }
+        try identityRow.forEachRow([.integer(accumulator.firstRowID)]) { row in
+            calls.identityType = row.text(at: 0)
+            calls.principalARN = row.text(at: 1)
+            calls.accountID = row.text(at: 2)
+            calls.userName = row.text(at: 3)
+            calls.issuerType = row.text(at: 4)
+            calls.issuerARN = row.text(at: 5)
+            calls.issuerUserName = row.text(at: 6)
+            calls.creationDate = row.text(at: 7)
+        }
+        return calls
+    }
+
+    // MARK: - Queries
+
+    private func loadIssuances(_ connection: Connection) throws {
+        let names = Self.issuingAPIs.map { "'\($0)'" }.joined(separator: ", ")
+        let statement = try connection.makeStatement(
+            sql: """
+                SELECT id, event_time_ms, identity_type, access_key_id, issued_access_key_id
                 FROM events
                 WHERE issued_access_key_id IS NOT NULL AND error_code IS NULL AND event_name IN (\(names))
                 ORDER BY event_time_ms, id
                 """
         )
-        // Row by row, keeping only the trusted issuance of each key; the texts that repeat
-        // between issuances (callers, roles, providers) are kept once.
-        var texts = TextPool()
         try statement.forEachRow { row in
-            guard let name = row.text(at: 1), let key = row.text(at: 9) else { return }
-            let callerKey = row.text(at: 6)
+            guard let rowID = row.integer(at: 0), let key = row.text(at: 4) else { return }
+            let callerKey = row.text(at: 3)
             guard CredentialText.isPlausibleKey(key), callerKey != key else { return }
-            let issuance = Issuance(
-                eventID: row.text(at: 0),
-                eventName: texts.shared(name),
-                timeMilliseconds: row.integer(at: 2),
-                callerType: row.text(at: 3).map { texts.shared($0) },
-                callerARN: row.text(at: 4).map { texts.shared($0) },
-                callerAccountID: row.text(at: 5),
+            let brief = IssuanceBrief(
+                rowID: rowID,
+                timeMilliseconds: row.integer(at: 1),
                 callerAccessKeyID: callerKey,
-                callerUserName: row.text(at: 7).map { texts.shared($0) },
-                invokedBy: row.text(at: 8).map { texts.shared($0) },
-                issuedKey: key,
-                roleARN: row.text(at: 10).map { texts.shared($0) },
-                roleSessionName: row.text(at: 11),
-                federatedName: row.text(at: 12),
-                samlProviderARN: row.text(at: 13).map { texts.shared($0) },
-                assumedRoleARN: row.text(at: 14),
-                federatedUserARN: row.text(at: 15),
-                expiration: row.text(at: 16),
-                identityProvider: row.text(at: 17).map { texts.shared($0) },
-                sourceIdentity: row.text(at: 18)
+                isFromOtherAccount: row.text(at: 2) == "AWSAccount"
             )
-            choose(issuance)
+            if let kept = issuances[key] {
+                if kept.isFromOtherAccount && !brief.isFromOtherAccount { issuances[key] = brief }
+            } else {
+                issuances[key] = brief
+            }
         }
     }
 
-    /// Keeps `issuance` when it is the first of its key, or the caller's copy of one whose
-    /// kept copy is the other account's.
-    private mutating func choose(_ issuance: Issuance) {
-        guard let position = issuanceIndex[issuance.issuedKey].map(Int.init) else {
-            issuanceIndex[issuance.issuedKey] = Int32(issuances.count)
-            issuances.append(issuance)
-            return
-        }
-        if issuances[position].callerType == "AWSAccount" && issuance.callerType != "AWSAccount" {
-            issuances[position] = issuance
-        }
-    }
-
-    /// The identity of each temporary key's earliest call, and its totals.
+    /// The earliest call of each temporary key, and its totals.
     ///
     /// One sequential pass over the events: walking them in key order through the index costs
     /// a random page read per call, ten times slower on a large case. Two records of one call
@@ -171,16 +222,12 @@ struct SessionEvidence {
     /// Only the ids that can repeat are remembered: event ids stored more than once (read from
     /// their index) and shared event ids. Every other record is a call of its own, counted
     /// without keeping its id, so memory follows the keys, not the calls.
-    private mutating func loadCalls(_ connection: Connection) throws {
+    private func loadCalls(_ connection: Connection) throws {
         let reused = try Self.reusedEventIDs(connection)
-        // Keys share a few hundred addresses, user agents and issuers between them: one copy of each.
-        var texts = TextPool()
         let statement = try connection.makeStatement(
             sql: """
                 SELECT access_key_id, event_time_ms, shared_event_id, error_code IS NOT NULL,
-                    source_identity, session_credential_from_console, source_ip_address, user_agent,
-                    identity_type, principal_arn, identity_account_id, user_name, issuer_type, issuer_arn,
-                    issuer_user_name, session_creation_date, event_id
+                    source_identity, session_credential_from_console, source_ip_address, user_agent, id, event_id
                 FROM events NOT INDEXED WHERE access_key_id >= 'ASIA' AND access_key_id < 'ASIB'
                 """
         )
@@ -205,8 +252,9 @@ struct SessionEvidence {
         for (key, position) in callIndex where keyCalls[Int(position)].hasSharedIDs {
             try keyCalls[Int(position)].uncountCopies(ofKey: key, lookup: copies, reused: reused)
         }
+        let ranks = texts.byteOrderRanks()
         for position in keyCalls.indices {
-            keyCalls[position].finish()
+            keyCalls[position].finish(ranks: ranks)
         }
     }
 
@@ -223,7 +271,7 @@ struct SessionEvidence {
         return ids
     }
 
-    private mutating func loadConsoleLogins(_ connection: Connection) throws(SQLiteError) {
+    private func loadConsoleLogins(_ connection: Connection) throws(SQLiteError) {
         let rows = try connection.makeStatement(
             sql: """
                 SELECT event_id, event_time_ms, identity_type, principal_arn, identity_account_id, user_name
@@ -248,48 +296,46 @@ struct SessionEvidence {
     }
 }
 
-extension SQLiteValue {
-    /// The value as text, for text columns.
-    var text: String? {
-        if case .text(let value) = self { return value }
-        return nil
-    }
-
-    /// The value as an integer, for integer columns.
-    var integer: Int64? {
-        if case .integer(let value) = self { return value }
-        return nil
-    }
-}
-
 /// Gathers the calls of one key during the pass over the events.
 private struct CallAccumulator {
-    private(set) var calls = SessionEvidence.KeyCalls()
+    /// The row of the earliest call, whose identity stands for the key's.
+    private(set) var firstRowID: Int64 = 0
+    private(set) var firstMilliseconds: Int64?
+    private(set) var lastMilliseconds: Int64?
+    private(set) var sourceIdentity: String?
+    private(set) var isFromConsole = false
     private var hasIdentity = false
     /// Calls whose id cannot repeat, counted as they come.
-    private var singleCalls = 0
-    private var failedSingleCalls = 0
+    private var singleCalls: Int32 = 0
+    private var failedSingleCalls: Int32 = 0
     /// Calls whose id may repeat, with the ids of those that failed.
     private var callIDs = CallIDSet()
     private var failedCallIDs = CallIDSet()
     /// The shared event ids among `callIDs`, which another record may carry as its event id.
     private var sharedIDs: [String] = []
-    private var addresses: Set<String> = []
-    private var agents: Set<String> = []
+    private var addresses: Set<Int32> = []
+    private var agents: Set<Int32> = []
+    /// The addresses and user agents in byte order, once ``finish(ranks:)`` has run.
+    private(set) var addressList: [Int32] = []
+    private(set) var agentList: [Int32] = []
+    private(set) var eventCount = 0
+    private(set) var errorCount = 0
 
     var hasSharedIDs: Bool { !sharedIDs.isEmpty }
 
-    mutating func add(_ row: Statement, reused: CallIDSet, texts: inout TextPool) {
+    mutating func add(_ row: Statement, reused: CallIDSet, texts: inout TextTable) {
         let time = row.integer(at: 1)
-        if !hasIdentity || isEarlier(time, than: calls.firstMilliseconds) {
-            takeIdentity(from: row, time: time, texts: &texts)
+        if !hasIdentity || isEarlier(time, than: firstMilliseconds) {
+            hasIdentity = true
+            firstMilliseconds = time
+            firstRowID = row.integer(at: 8) ?? 0
         }
-        if let time, time > calls.lastMilliseconds ?? Int64.min { calls.lastMilliseconds = time }
+        if let time, time > lastMilliseconds ?? Int64.min { lastMilliseconds = time }
         countCall(row, reused: reused)
-        if let identity = row.text(at: 4), identity > calls.sourceIdentity ?? "" { calls.sourceIdentity = identity }
-        if row.integer(at: 5) == 1 { calls.isFromConsole = true }
-        if let address = row.text(at: 6) { addresses.insert(texts.shared(address)) }
-        if let agent = row.text(at: 7) { agents.insert(texts.shared(agent)) }
+        if let identity = row.text(at: 4), identity > sourceIdentity ?? "" { sourceIdentity = identity }
+        if row.integer(at: 5) == 1 { isFromConsole = true }
+        if let address = texts.id(ofColumn: 6, in: row) { addresses.insert(address) }
+        if let agent = texts.id(ofColumn: 7, in: row) { agents.insert(agent) }
     }
 
     /// Counts the record's call: by its shared event id, else by its event id; a record with
@@ -301,7 +347,7 @@ private struct CallAccumulator {
             if failed { failedCallIDs.insert(shared) }
             return
         }
-        row.withUTF8(at: 16) { id in
+        row.withUTF8(at: 9) { id in
             guard id.baseAddress != nil else { return }
             if reused.contains(id) {
                 callIDs.insert(id)
@@ -336,31 +382,62 @@ private struct CallAccumulator {
         return time < current
     }
 
-    private mutating func takeIdentity(from row: Statement, time: Int64?, texts: inout TextPool) {
-        hasIdentity = true
-        calls.firstMilliseconds = time
-        calls.identityType = row.text(at: 8)
-        calls.principalARN = row.text(at: 9)
-        calls.accountID = row.text(at: 10)
-        calls.userName = row.text(at: 11).map { texts.shared($0) }
-        calls.issuerType = row.text(at: 12)
-        calls.issuerARN = row.text(at: 13).map { texts.shared($0) }
-        calls.issuerUserName = row.text(at: 14).map { texts.shared($0) }
-        calls.creationDate = row.text(at: 15)
-    }
-
     /// Settles the totals and lists, and lets go of the sets that gathered them.
-    mutating func finish() {
-        calls.eventCount = singleCalls + callIDs.count
-        calls.errorCount = failedSingleCalls + failedCallIDs.count
-        // Byte order, as SQLite sorts text.
-        calls.sourceIPAddresses = addresses.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        calls.userAgents = agents.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    mutating func finish(ranks: [Int32]) {
+        eventCount = Int(singleCalls) + callIDs.count
+        errorCount = Int(failedSingleCalls) + failedCallIDs.count
+        addressList = addresses.sorted { ranks[Int($0)] < ranks[Int($1)] }
+        agentList = agents.sorted { ranks[Int($0)] < ranks[Int($1)] }
         callIDs = CallIDSet()
         failedCallIDs = CallIDSet()
         sharedIDs = []
         addresses = []
         agents = []
+    }
+}
+
+/// Each distinct text once, known by a number: keys share a few hundred addresses and user
+/// agents between them.
+private struct TextTable {
+    private var ids: [String: Int32] = [:]
+    private var texts: [String] = []
+
+    /// The number of the text in `column` of `row`, adding it when new; `nil` for NULL.
+    mutating func id(ofColumn column: Int32, in row: Statement) -> Int32? {
+        guard let text = row.text(at: column) else { return nil }
+        if let id = ids[text] { return id }
+        let id = Int32(texts.count)
+        ids[text] = id
+        texts.append(text)
+        return id
+    }
+
+    func text(of id: Int32) -> String {
+        texts[Int(id)]
+    }
+
+    /// For each number, its text's place in byte order (as SQLite sorts text).
+    func byteOrderRanks() -> [Int32] {
+        let order = texts.indices.sorted { texts[$0].utf8.lexicographicallyPrecedes(texts[$1].utf8) }
+        var ranks = [Int32](repeating: 0, count: texts.count)
+        for (rank, id) in order.enumerated() {
+            ranks[id] = Int32(rank)
+        }
+        return ranks
+    }
+}
+
+extension SQLiteValue {
+    /// The value as text, for text columns.
+    var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+
+    /// The value as an integer, for integer columns.
+    var integer: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
     }
 }
 
@@ -430,14 +507,5 @@ private struct CallIDSet {
             digits += 1
         }
         return bits
-    }
-}
-
-/// One stored copy of each distinct text, handed out in place of equal copies.
-private struct TextPool {
-    private var texts: Set<String> = []
-
-    mutating func shared(_ text: String) -> String {
-        texts.insert(text).memberAfterInsert
     }
 }

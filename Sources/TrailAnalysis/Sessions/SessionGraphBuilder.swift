@@ -39,19 +39,20 @@ struct SessionGraphBuilder {
     ///
     /// - Returns: The number of sessions.
     @discardableResult
-    mutating func build(_ body: (Session) throws -> Void) rethrows -> Int {
-        var keys = Set(evidence.issuanceIndex.keys)
+    mutating func build(_ body: (Session) throws -> Void) throws -> Int {
+        var keys = Set(evidence.issuances.keys)
         keys.formUnion(evidence.callIndex.keys.filter { CredentialText.isPlausibleKey($0) })
         var positions: [String: Int32] = [:]
         positions.reserveCapacity(keys.count)
         var parentKeys: [String?] = []
         nodes.reserveCapacity(keys.count)
         for key in keys.sorted() {
-            let session = baseSession(key)
+            let (issuedAt, parentKey) = try placement(of: key)
             positions[key] = Int32(nodes.count)
-            nodes.append(Node(key: key, issuedAt: session.issuedAt))
-            parentKeys.append(session.parentAccessKeyId)
+            nodes.append(Node(key: key, issuedAt: issuedAt))
+            parentKeys.append(parentKey)
         }
+        keys = []
         for (position, parentKey) in parentKeys.enumerated() {
             if let parentKey, let parent = positions[parentKey] { nodes[position].parent = parent }
         }
@@ -64,14 +65,19 @@ struct SessionGraphBuilder {
         var origins: [Int32: Session.Origin] = [:]
         for position in order {
             let node = nodes[position]
-            var session = baseSession(node.key)
-            if let calls = evidence.calls(of: node.key) { addActivity(calls, to: &session) }
+            let calls = try evidence.calls(of: node.key)
+            let issuance = try evidence.issuance(of: node.key)
+            var session = baseSession(node.key, issuance: issuance, calls: calls)
+            if let calls { addActivity(calls, to: &session) }
             if node.isCutFromParent { session.parentAccessKeyId = nil }
             session.chainDepth = Int(node.depth)
             if let origin = origins[node.root] {
                 session.origin = origin
             } else {
-                let origin = node.root == Int32(position) ? rootOrigin(of: session) : rootOrigin(ofNode: node.root)
+                let origin =
+                    node.root == Int32(position)
+                    ? rootOrigin(of: session, issuance: issuance, calls: calls)
+                    : try rootOrigin(ofNode: node.root)
                 origins[node.root] = origin
                 session.origin = origin
             }
@@ -89,16 +95,35 @@ struct SessionGraphBuilder {
         }
     }
 
+    /// When the session of `key` was issued and the key that obtained it, from the issuance's
+    /// brief when there is one: no row is read again for an issued key.
+    private func placement(of key: String) throws -> (issuedAt: String?, parentKey: String?) {
+        if let brief = evidence.issuances[key] {
+            let parent = CredentialText.isPlausibleKey(brief.callerAccessKeyID) ? brief.callerAccessKeyID : nil
+            return (brief.timeMilliseconds.map(EventTime.iso8601(milliseconds:)), parent)
+        }
+        let session = makeUnissuedSession(key, try evidence.calls(of: key))
+        return (session.issuedAt, session.parentAccessKeyId)
+    }
+
     /// The session of `key` from its issuance, or from its calls when none was logged, without
     /// its activity and chain.
-    private func baseSession(_ key: String) -> Session {
-        if let issuance = evidence.issuance(of: key) { return makeSession(key, issuance: issuance) }
-        return makeUnissuedSession(key, evidence.calls(of: key))
+    private func baseSession(
+        _ key: String,
+        issuance: SessionEvidence.Issuance?,
+        calls: SessionEvidence.KeyCalls?
+    ) -> Session {
+        if let issuance { return makeSession(key, issuance: issuance, calls: calls) }
+        return makeUnissuedSession(key, calls)
     }
 
     // MARK: - Issued sessions
 
-    private func makeSession(_ key: String, issuance: SessionEvidence.Issuance) -> Session {
+    private func makeSession(
+        _ key: String,
+        issuance: SessionEvidence.Issuance,
+        calls: SessionEvidence.KeyCalls?
+    ) -> Session {
         var session = Session(accessKeyId: key)
         let isRoleSession = issuance.eventName.hasPrefix("AssumeRole")
         session.kind = issuance.eventName
@@ -108,7 +133,7 @@ struct SessionGraphBuilder {
         session.accountId =
             isRoleSession
             ? CredentialText.account(ofARN: issuance.roleARN) ?? CredentialText.account(ofARN: issuance.assumedRoleARN)
-            : issuance.callerAccountID ?? evidence.calls(of: key)?.accountID
+            : issuance.callerAccountID ?? calls?.accountID
         session.issuedAt = issuance.timeMilliseconds.map(EventTime.iso8601(milliseconds:))
         session.expiresAt = CredentialText.expirationISO(issuance.expiration)
         session.assumedBy = Self.principal(of: issuance)
@@ -232,14 +257,19 @@ extension SessionGraphBuilder {
     }
 
     /// The origin of the chain whose top is the node at `position`.
-    private func rootOrigin(ofNode position: Int32) -> Session.Origin {
-        rootOrigin(of: baseSession(nodes[Int(position)].key))
+    private func rootOrigin(ofNode position: Int32) throws -> Session.Origin {
+        let key = nodes[Int(position)].key
+        let (issuance, calls) = (try evidence.issuance(of: key), try evidence.calls(of: key))
+        return rootOrigin(of: baseSession(key, issuance: issuance, calls: calls), issuance: issuance, calls: calls)
     }
 
     /// The origin of a session with no parent: whoever made its issuing call, or what its
     /// calls reveal about the principal behind it.
-    private func rootOrigin(of session: Session) -> Session.Origin {
-        let issuance = trustedIssuance(of: session)
+    private func rootOrigin(
+        of session: Session,
+        issuance: SessionEvidence.Issuance?,
+        calls: SessionEvidence.KeyCalls?
+    ) -> Session.Origin {
         if let issuance {
             return Self.origin(of: issuance)
         }
@@ -250,7 +280,7 @@ extension SessionGraphBuilder {
                 name: userName(in: session.assumedBy.arn, type: type)
             )
         }
-        guard let calls = evidence.calls(of: session.accessKeyId) else { return .unknown }
+        guard let calls else { return .unknown }
         if calls.issuerType == "IAMUser" {
             return Session.Origin(type: "IAMUser", arn: calls.issuerARN, name: calls.issuerUserName)
         }
@@ -262,10 +292,6 @@ extension SessionGraphBuilder {
             )
         }
         return .unknown
-    }
-
-    private func trustedIssuance(of session: Session) -> SessionEvidence.Issuance? {
-        evidence.issuance(of: session.accessKeyId)
     }
 
     private static func origin(of issuance: SessionEvidence.Issuance) -> Session.Origin {

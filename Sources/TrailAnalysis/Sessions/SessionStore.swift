@@ -70,24 +70,40 @@ package struct SessionStore {
     private func rebuild() throws -> Int {
         // The rebuild reads the events once and writes a small table: a large page cache, such
         // as the one the migration sets for ingest's index inserts, would only hold memory.
-        try connection.execute("PRAGMA cache_size = -8192")
-        defer { try? connection.execute("PRAGMA cache_size = -\(Schema.writerCacheKiB)") }
+        // The sessions are made in a temporary table on disk, which takes no lock on the case
+        // database: during an ingest, its index builds go on meanwhile.
+        try connection.execute("PRAGMA cache_size = -8192; PRAGMA temp_store = FILE")
+        defer {
+            try? connection.execute("DROP TABLE IF EXISTS temp.sessions_made")
+            try? connection.execute("PRAGMA cache_size = -\(Schema.writerCacheKiB); PRAGMA temp_store = MEMORY")
+        }
         let evidence = try SessionEvidence.load(from: connection)
         var builder = SessionGraphBuilder(evidence: evidence)
         let stamp = try eventsStamp()
+        let columns = """
+            access_key_id, parent_access_key_id, kind, role_arn, session_arn, account_id, assumed_by_arn,
+                assumed_by_access_key_id, origin_arn, issued_at, first_event_time, last_event_time, chain_depth, document
+            """
+        try connection.execute("DROP TABLE IF EXISTS temp.sessions_made")
+        try connection.execute("CREATE TEMP TABLE sessions_made AS SELECT \(columns) FROM main.sessions WHERE 0")
         var count = 0
-        try connection.inTransaction {
-            try connection.execute("DELETE FROM sessions")
+        try connection.execute("BEGIN")
+        do {
             let insert = try connection.makeStatement(
-                sql: """
-                    INSERT INTO sessions (access_key_id, parent_access_key_id, kind, role_arn, session_arn,
-                        account_id, assumed_by_arn, assumed_by_access_key_id, origin_arn, issued_at,
-                        first_event_time, last_event_time, chain_depth, document)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
+                sql: "INSERT INTO temp.sessions_made (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
             // Each session is written as it is made, in graph order: rowid order is graph order.
             count = try builder.build { session in try insert.run(Self.row(for: session)) }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        try connection.inTransaction {
+            try connection.execute("DELETE FROM main.sessions")
+            try connection.execute(
+                "INSERT INTO main.sessions (\(columns)) SELECT \(columns) FROM temp.sessions_made ORDER BY rowid"
+            )
             try connection.makeStatement(sql: "INSERT OR REPLACE INTO meta VALUES ('sessions_built_for', ?)")
                 .run([.text(stamp)])
         }

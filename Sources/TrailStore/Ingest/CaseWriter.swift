@@ -335,6 +335,8 @@ package final class CaseWriter {
     /// and temporary files on disk build them as fast (1.5 s for `events_principal` either way).
     private func buildReadingIndexes(_ indexes: [(name: String, sql: String)]) throws(SQLiteError) {
         try connection.execute("PRAGMA cache_size = -16384; PRAGMA temp_store = FILE")
+        // The load's page cache and decoding buffers are free now, but still held by the process.
+        FreeMemory.returnToSystem()
         defer {
             try? connection.execute("PRAGMA cache_size = -\(Schema.writerCacheKiB); PRAGMA temp_store = MEMORY")
         }
