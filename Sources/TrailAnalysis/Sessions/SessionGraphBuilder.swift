@@ -40,24 +40,24 @@ struct SessionGraphBuilder {
     /// - Returns: The number of sessions.
     @discardableResult
     mutating func build(_ body: (Session) throws -> Void) throws -> Int {
-        var keys = Set(evidence.issuances.keys)
-        keys.formUnion(evidence.callIndex.keys.filter { CredentialText.isPlausibleKey($0) })
-        var positions: [String: Int32] = [:]
-        positions.reserveCapacity(keys.count)
+        // Nodes in key order, so that a key's node is found by binary search: a dictionary of a
+        // large case's keys would take more memory than the nodes.
+        var keys = Array(evidence.issuances.keys)
+        keys += evidence.callIndex.keys.filter { evidence.issuances[$0] == nil && CredentialText.isPlausibleKey($0) }
+        keys.sort()
         var parentKeys: [String?] = []
+        parentKeys.reserveCapacity(keys.count)
         nodes.reserveCapacity(keys.count)
-        for key in keys.sorted() {
+        for key in keys {
             let (issuedAt, parentKey) = try placement(of: key)
-            positions[key] = Int32(nodes.count)
             nodes.append(Node(key: key, issuedAt: issuedAt))
             parentKeys.append(parentKey)
         }
         keys = []
         for (position, parentKey) in parentKeys.enumerated() {
-            if let parentKey, let parent = positions[parentKey] { nodes[position].parent = parent }
+            if let parentKey, let parent = node(ofKey: parentKey) { nodes[position].parent = parent }
         }
         parentKeys = []
-        positions = [:]
         for position in nodes.indices where nodes[position].depth == 0 {
             resolveChain(from: Int32(position))
         }
@@ -84,6 +84,17 @@ struct SessionGraphBuilder {
             try body(session)
         }
         return order.count
+    }
+
+    /// The position of the node of `key`, found in the key-ordered nodes.
+    private func node(ofKey key: String) -> Int32? {
+        var low = 0
+        var high = nodes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if nodes[middle].key < key { low = middle + 1 } else { high = middle }
+        }
+        return low < nodes.count && nodes[low].key == key ? Int32(low) : nil
     }
 
     private func isOrderedBefore(_ lhs: Node, _ rhs: Node) -> Bool {
