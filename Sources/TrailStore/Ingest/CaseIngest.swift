@@ -49,7 +49,8 @@ package struct CaseIngest {
     ///   - onFile: Called on the calling thread after each file is committed.
     ///   - whileIndexing: Called with the number of new events once every event is stored, on
     ///     a thread of its own while the last reading indexes are built (see
-    ///     ``CaseWriter/completeIndexes(newAfter:alongside:)``); the run ends when it does.
+    ///     ``CaseWriter/completeIndexes(newAfter:alongside:)``), or after them while another
+    ///     connection keeps the database out of WAL mode; the run ends when it does.
     /// - Returns: The run's summary; per-file problems are in it, not thrown.
     /// - Throws: `SQLiteError` when the database cannot be written, or the error of
     ///   `whileIndexing`.
@@ -94,6 +95,7 @@ package struct CaseIngest {
         let lastEventBefore = try writer.hasReadingIndexes() ? writer.lastEventID() : 0
         if toRead.count > known.count {
             try writer.deferReadingIndexes()
+            try writer.beginBulkLoad()
         }
         onStart(toRead.count, summary.unchangedFiles)
 
@@ -121,11 +123,19 @@ package struct CaseIngest {
         }
         workers.wait()
         let newEvents = summary.newEvents
-        var alongside: (@Sendable () throws -> Void)?
-        if let whileIndexing {
-            alongside = { try whileIndexing(newEvents) }
+        if try writer.endBulkLoad() {
+            var alongside: (@Sendable () throws -> Void)?
+            if let whileIndexing {
+                alongside = { try whileIndexing(newEvents) }
+            }
+            summary.warnings += try writer.completeIndexes(newAfter: lastEventBefore, alongside: alongside)
+        } else {
+            // Another connection kept the rollback journal: one writing beside the index builds
+            // would wait for them, and they for it.
+            summary.warnings += try writer.completeIndexes(newAfter: lastEventBefore)
+            try whileIndexing?(newEvents)
+            _ = try writer.endBulkLoad()
         }
-        summary.warnings += try writer.completeIndexes(newAfter: lastEventBefore, alongside: alongside)
 
         summary.elapsedSeconds = Self.seconds(since: start)
         try writer.finishRun(

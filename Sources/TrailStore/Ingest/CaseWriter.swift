@@ -38,6 +38,7 @@ package final class CaseWriter {
     private var isInTransaction = false
     private var eventsSinceCommit = 0
     private var filesSinceCommit = 0
+    private var isBulkLoading = false
 
     /// Events after which the open transaction is committed at the next file boundary.
     package var eventsPerCommit = 20_000
@@ -255,6 +256,41 @@ package final class CaseWriter {
         for index in Schema.readingIndexes {
             try connection.execute("DROP INDEX IF EXISTS \(index.name)")
         }
+    }
+
+    /// Writes through a rollback journal rather than the WAL until ``endBulkLoad()``, when no
+    /// other connection has the database open; otherwise nothing changes.
+    ///
+    /// In WAL mode each page is written twice, into the WAL and at a checkpoint into the
+    /// database, and read back in between. A rollback journal keeps only the old content of the
+    /// pages a transaction changes that existed when it began; a large load mostly appends
+    /// pages, so they are written once. Commits stay atomic and a killed run leaves whole files,
+    /// as the next connection rolls back a transaction cut short. On the one-million-event dump,
+    /// in alternating runs, the ingest took 24.0 and 25.0 s against 26.3 and 27.7 s. Readers
+    /// then share the database with the load less well: a commit waits until no statement of
+    /// another connection is reading, so the writer waits as long as ``sharedWriteTimeout``.
+    package func beginBulkLoad() throws(SQLiteError) {
+        guard try connection.setJournalMode("persist") else { return }
+        isBulkLoading = true
+        connection.busyTimeoutMilliseconds = Self.sharedWriteTimeout
+    }
+
+    /// Returns to WAL mode after ``beginBulkLoad()``, between transactions.
+    ///
+    /// - Returns: Whether the database is in WAL mode, where another connection can read and
+    ///   write beside this one's index builds: `false` while another connection has it open.
+    package func endBulkLoad() throws(SQLiteError) -> Bool {
+        precondition(!isInTransaction, "endBulkLoad() inside a transaction")
+        guard isBulkLoading else { return true }
+        // Asks once, without waiting: a reader may stay for as long as it likes.
+        connection.busyTimeoutMilliseconds = 0
+        guard try connection.setJournalMode("wal") else {
+            connection.busyTimeoutMilliseconds = Self.sharedWriteTimeout
+            return false
+        }
+        isBulkLoading = false
+        connection.busyTimeoutMilliseconds = Connection.defaultBusyTimeout
+        return true
     }
 
     /// Builds the reading indexes that are missing, then warns of the events after `lastID`

@@ -51,6 +51,21 @@ package final class Connection {
         didSet { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
     }
 
+    /// Sets the journal mode (`PRAGMA journal_mode`), returning whether it took.
+    ///
+    /// Leaving WAL mode, or entering it from another, needs the only connection to the
+    /// database: while another is open the mode stays as it is and this returns `false`.
+    package func setJournalMode(_ mode: String) throws(SQLiteError) -> Bool {
+        let rows: [[SQLiteValue]]
+        do {
+            rows = try makeStatement(sql: "PRAGMA journal_mode = \(mode)").rows()
+        } catch  where error.code & 0xff == SQLITE_BUSY || error.code & 0xff == SQLITE_LOCKED {
+            return false
+        }
+        guard case .text(let current) = rows.first?.first else { return false }
+        return current.lowercased() == mode.lowercased()
+    }
+
     deinit {
         close()
     }
