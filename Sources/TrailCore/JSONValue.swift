@@ -61,13 +61,19 @@ package enum JSONValue: Equatable, Sendable {
         }
     }
 
-    /// Writes `text` as a JSON string, escaping quotes, backslashes, control characters and the
-    /// line separators U+2028/U+2029 (which break JavaScript consumers).
+    /// Writes `text` as a JSON string, escaping quotes, backslashes, control characters (C0, DEL
+    /// and C1, whose CSI a terminal obeys when the output is shown on one) and the line
+    /// separators U+2028/U+2029 (which break JavaScript consumers).
     private static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         defer { output.append(UInt8(ascii: "\"")) }
-        // Quotes, backslashes, controls and the lead byte of U+2028/U+2029: most strings have none.
-        guard text.containsUTF8Byte(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else {
+        // Quotes, backslashes, C0 controls, DEL and the lead bytes of C1 controls and of
+        // U+2028/U+2029: most strings have none.
+        guard
+            text.containsUTF8Byte(where: {
+                $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
+            })
+        else {
             output.append(contentsOf: text.utf8)
             return
         }
@@ -78,7 +84,9 @@ package enum JSONValue: Equatable, Sendable {
             case "\n": output.append(contentsOf: "\\n".utf8)
             case "\r": output.append(contentsOf: "\\r".utf8)
             case "\t": output.append(contentsOf: "\\t".utf8)
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+            case _
+            where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029:
                 let hex = String(scalar.value, radix: 16)
                 output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
             default: UTF8.encode(scalar) { output.append($0) }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TrailCore
@@ -50,6 +51,15 @@ struct JSONValueTests {
             value.rendered()
                 == #"{"z":"quote \" backslash \\ newline \n tab \t bell \u0007 sep \u2028","a":[-1,true,null,1.5]}"#
         )
+    }
+
+    /// DEL and the C1 controls (CSI among them) reach a terminal that shows `--format json` output.
+    @Test func escapesDELAndC1ControlsButKeepsOtherNonASCIIText() throws {
+        let text = "csi \u{9B}2J del \u{7F} nel \u{85} nbsp \u{A0} é 😀"
+        let rendered = JSONValue.string(text).rendered()
+        #expect(rendered == "\"csi \\u009b2J del \\u007f nel \\u0085 nbsp \u{A0} é 😀\"")
+        let decoded = try JSONSerialization.jsonObject(with: Data(rendered.utf8), options: [.fragmentsAllowed])
+        #expect(decoded as? String == text)
     }
 }
 

@@ -47,8 +47,7 @@ struct EventRecordReportTests {
             )
             let expected =
                 #"[{"eventID":"e1","recipientAccountID":null,"file":"/dump/a.json","recordIndex":3,"#
-                + #""byteOffset":120,"raw":"{\"a\":\"x"# + "\u{9B}"
-                + #"2J\u2028\",\r\n\t\"b\":\"\\u001b\"}"}]"# + "\n"
+                + #""byteOffset":120,"raw":"{\"a\":\"x\u009b2J\u2028\",\r\n\t\"b\":\"\\u001b\"}"}]"# + "\n"
             #expect(String(decoding: output, as: UTF8.self) == expected)
         }
         #expect(EventRecordReport.render([], as: .json, isForTerminal: false) == Array("[]\n".utf8))
