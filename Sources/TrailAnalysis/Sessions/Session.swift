@@ -16,7 +16,7 @@ package struct Session: Codable, Equatable, Sendable {
     }
 
     /// The first principal at the root of a chain of sessions.
-    package struct Origin: Codable, Equatable, Sendable {
+    package struct Origin: Codable, Hashable, Sendable {
         package var type: String?
         package var arn: String?
         package var name: String?

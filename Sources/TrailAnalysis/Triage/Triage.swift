@@ -38,7 +38,14 @@ package struct Triage {
     private let databasePath: String
     private let options: Options
     private let techniques: TechniqueTable
-    private var sessionsByKey: [String: Session] = [:]
+    /// What attribution needs of each session, by access key (the first session of a key).
+    private var sessionsByKey: [String: SessionBrief] = [:]
+    /// Each distinct origin once: sessions of one tree share theirs.
+    private var origins: [Session.Origin] = []
+    /// The longest chain in each origin's tree.
+    private var longestChain: [String: Int] = [:]
+    /// The origins whose tree holds a session named by ``Options/principals``.
+    private var originsOfPrincipals: Set<String> = []
     private var activities: [String: OriginActivity] = [:]
     private var groups: [String: [String: SightingGroup]] = [:]
     private var callNames: [String: Int32] = [:]
@@ -63,6 +70,14 @@ package struct Triage {
         }
     }
 
+    /// A session as attribution sees it: its origin and how it hopped.
+    private struct SessionBrief {
+        var originKey: String
+        var origin: Int32
+        var crossAccount: Bool
+        var roleChaining: Bool
+    }
+
     package init(databasePath: String, options: Options) throws {
         self.databasePath = databasePath
         self.options = options
@@ -72,21 +87,18 @@ package struct Triage {
     /// The incidents, most severe first.
     package mutating func run() throws -> [Incident] {
         let store = try SessionStore(databasePath: databasePath)
-        let sessions = try store.sessions(matching: SessionStore.Filter())
-        sessionsByKey = Dictionary(sessions.map { ($0.accessKeyId, $0) }, uniquingKeysWith: { first, _ in first })
+        try readSessions(store)
         try scan()
         for key in activities.keys { findBehaviours(of: key) }
         judgeRoutine()
-        var treeByOrigin: [String: [Session]] = [:]
-        for session in sessions { treeByOrigin[Self.origin(of: session).key, default: []].append(session) }
         var chosen: [(OriginActivity, Verdict)] = []
         for activity in activities.values {
-            let tree = treeByOrigin[activity.key] ?? []
-            let verdict = verdict(for: activity, tree: tree)
-            if options.principals.isEmpty ? verdict.isIncident : matchesPrincipal(activity, tree: tree) {
+            let verdict = verdict(for: activity)
+            if options.principals.isEmpty ? verdict.isIncident : matchesPrincipal(activity) {
                 chosen.append((activity, verdict))
             }
         }
+        let treeByOrigin = try trees(of: Set(chosen.map(\.0.key)), in: store)
         chosen.sort { left, right in
             let ranks = (TechniqueTable.rank(of: left.1.severity), TechniqueTable.rank(of: right.1.severity))
             return ranks.0 != ranks.1
@@ -102,6 +114,53 @@ package struct Triage {
                 connection: connection
             )
         }
+    }
+
+    // MARK: - Reading the session graph
+
+    /// Reads what attribution and the verdicts need of each session, one session at a time:
+    /// a large case's sessions, held whole, took most of the report's memory.
+    private mutating func readSessions(_ store: SessionStore) throws {
+        let decoder = JSONDecoder()
+        var originIndex: [Session.Origin: Int32] = [:]
+        try store.forEachDocument(matching: SessionStore.Filter()) { document in
+            let session = try decoder.decode(Session.self, from: Data(document))
+            let attribution = Self.origin(of: session)
+            longestChain[attribution.key] = max(longestChain[attribution.key] ?? Int.min, session.chainDepth)
+            if options.principals.contains(where: {
+                $0 == session.accessKeyId || $0 == session.sessionArn || $0 == session.roleArn
+            }) {
+                originsOfPrincipals.insert(attribution.key)
+            }
+            guard sessionsByKey[session.accessKeyId] == nil else { return }
+            let index: Int32
+            if let known = originIndex[attribution.origin] {
+                index = known
+            } else {
+                index = Int32(origins.count)
+                origins.append(attribution.origin)
+                originIndex[attribution.origin] = index
+            }
+            sessionsByKey[session.accessKeyId] = SessionBrief(
+                originKey: attribution.key,
+                origin: index,
+                crossAccount: session.crossAccount,
+                roleChaining: session.roleChaining
+            )
+        }
+    }
+
+    /// The sessions of each origin in `keys`, in graph order.
+    private func trees(of keys: Set<String>, in store: SessionStore) throws -> [String: [Session]] {
+        var trees: [String: [Session]] = [:]
+        guard !keys.isEmpty else { return trees }
+        let decoder = JSONDecoder()
+        try store.forEachDocument(matching: SessionStore.Filter()) { document in
+            let session = try decoder.decode(Session.self, from: Data(document))
+            let key = Self.origin(of: session).key
+            if keys.contains(key) { trees[key, default: []].append(session) }
+        }
+        return trees
     }
 
     // MARK: - Attributing calls to origins
@@ -174,7 +233,7 @@ package struct Triage {
             let key = row.text(at: 2).flatMap { $0.isEmpty ? nil : $0 }
             let attribution: (key: String, origin: Session.Origin)
             if let key, let session = sessionsByKey[key] {
-                attribution = Self.origin(of: session)
+                attribution = (session.originKey, origins[Int(session.origin)])
             } else if let arn = row.text(at: 3) {
                 var origin = Session.Origin()
                 origin.type = type
@@ -428,7 +487,7 @@ package struct Triage {
     /// Whether an origin is an incident, and how severe: a high or critical technique outside
     /// its routine, two medium ones, or one medium among four tactics; as severe as its worst
     /// technique, raised a level when its tree hops accounts, chains roles or spans four tactics.
-    private func verdict(for activity: OriginActivity, tree: [Session]) -> Verdict {
+    private func verdict(for activity: OriginActivity) -> Verdict {
         let live = (groups[activity.key] ?? [:]).values.filter { !$0.routine }
         let rank = { (group: SightingGroup) in TechniqueTable.rank(of: group.technique.severity) }
         let worst = live.map(rank).max() ?? -1
@@ -457,7 +516,7 @@ package struct Triage {
         if isIncident, hops {
             reasons.append(
                 "Its credentials were carried on through role chaining or into another account "
-                    + "(longest chain \(tree.map(\.chainDepth).max() ?? 1)), which raises the severity a level."
+                    + "(longest chain \(longestChain[activity.key] ?? 1)), which raises the severity a level."
             )
         }
         let routine = (groups[activity.key] ?? [:]).values.filter(\.routine).map(\.count).reduce(0, +)
@@ -471,13 +530,12 @@ package struct Triage {
         return Verdict(isIncident: isIncident, severity: TechniqueTable.severities[max(level, 0)], reasons: reasons)
     }
 
-    private func matchesPrincipal(_ activity: OriginActivity, tree: [Session]) -> Bool {
-        options.principals.contains { principal in
-            activity.key == principal || activity.origin.arn == principal || activity.longTermKeys.contains(principal)
-                || tree.contains {
-                    $0.accessKeyId == principal || $0.sessionArn == principal || $0.roleArn == principal
-                }
-        }
+    private func matchesPrincipal(_ activity: OriginActivity) -> Bool {
+        originsOfPrincipals.contains(activity.key)
+            || options.principals.contains { principal in
+                activity.key == principal || activity.origin.arn == principal
+                    || activity.longTermKeys.contains(principal)
+            }
     }
 
     // MARK: - Building the incident
