@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import TrailCore
 import TrailIngest
 import TrailStore
 
@@ -15,7 +16,8 @@ struct TriageTests {
         "ListAttachedUserPolicies", "ListInstanceProfiles", "ListServerCertificates", "ListMFADevices",
     ]
 
-    /// Ingests `records` and triages them.
+    /// Ingests `records` and triages them, with the kept calls in memory and again on disk,
+    /// which must decide the same.
     private static func triage(_ records: [String], principals: [String] = []) throws -> [Incident] {
         let folder = try TemporaryDirectory()
         try folder.write(RecordText.delivery(records), to: "dump/a.json")
@@ -24,7 +26,16 @@ struct TriageTests {
         var options = Triage.Options()
         options.principals = principals
         var triage = try Triage(databasePath: database, options: options)
-        return try triage.run()
+        let incidents = try triage.run()
+        options.callsKeptInMemory = 0
+        var onDisk = try Triage(databasePath: database, options: options)
+        let incidentsOnDisk = try onDisk.run()
+        #expect(
+            JSONValue.array(incidentsOnDisk.map(\.jsonValue)).rendered()
+                == JSONValue.array(incidents.map(\.jsonValue)).rendered(),
+            "kept calls on disk decide as in memory"
+        )
+        return incidents
     }
 
     /// A burst of the ten discovery calls by `identity` on `day` (of November 2026) from `ip`.

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import TrailCore
 import TrailStore
 
 @testable import TrailAnalysis
@@ -40,6 +41,21 @@ struct TriageTreeTests {
                 #expect(reason.contains("(longest chain \(longest))"), "\(incident.id): \(reason)")
             }
         }
+    }
+
+    @Test func keptCallsOnDiskDecideAsInMemoryOnTheSessionStories() throws {
+        let (folder, database, _) = try Self.ingestSessionsFixture()
+        defer { withExtendedLifetime(folder) {} }
+        let inMemory = try Self.triage(database)
+        var options = Triage.Options()
+        options.callsKeptInMemory = 0
+        var onDisk = try Triage(databasePath: database, options: options)
+        let incidents = try onDisk.run()
+        #expect(!incidents.isEmpty)
+        #expect(
+            JSONValue.array(incidents.map(\.jsonValue)).rendered()
+                == JSONValue.array(inMemory.map(\.jsonValue)).rendered()
+        )
     }
 
     @Test func aPrincipalNamedByAnySessionOfATreeSelectsItsOrigin() throws {

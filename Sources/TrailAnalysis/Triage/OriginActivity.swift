@@ -10,14 +10,6 @@ struct OriginActivity {
         var address: Int32
     }
 
-    /// The behaviour lists a call goes into.
-    struct Lists {
-        var discovery: Bool
-        var failure: Bool
-        var objectRead: Bool
-        var instance: Bool
-    }
-
     var key: String
     var origin: Session.Origin
     var eventCount = 0
@@ -33,17 +25,13 @@ struct OriginActivity {
     /// The addresses of the calls within ``settlingMs`` of the first one, with their times.
     var earlyAddresses: [(timeMs: Int64, address: String)] = []
     var longTermKeys: Set<String> = []
-    var discovery: [Call] = []
-    var failures: [Call] = []
-    var objectReads: [Call] = []
-    var instanceCalls: [Call] = []
 
     init(key: String, origin: Session.Origin) {
         self.key = key
         self.origin = origin
     }
 
-    /// Counts a call that belongs to the origin's tree, and keeps it where behaviours need it.
+    /// Counts a call that belongs to the origin's tree.
     mutating func absorb(
         _ call: Call,
         day: Int32,
@@ -52,8 +40,7 @@ struct OriginActivity {
         account: String?,
         failed: Bool,
         longTermKey: String?,
-        behaviours: [String],
-        lists: Lists
+        behaviours: [String]
     ) {
         eventCount += 1
         if failed { errorCount += 1 }
@@ -62,10 +49,6 @@ struct OriginActivity {
         lastMs = max(lastMs, call.timeMs)
         if let longTermKey { longTermKeys.insert(longTermKey) }
         for behaviour in behaviours { nameDays[behaviour, default: []].insert(day) }
-        if lists.discovery { discovery.append(call) }
-        if lists.failure { failures.append(call) }
-        if lists.objectRead { objectReads.append(call) }
-        if lists.instance { instanceCalls.append(call) }
         if let account { accounts.insert(account) }
         nameDays[name, default: []].insert(day)
         if let sourceIP {
