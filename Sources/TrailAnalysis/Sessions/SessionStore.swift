@@ -88,7 +88,8 @@ package struct SessionStore {
         let stamp = try eventsStamp()
         let columns = """
             access_key_id, parent_access_key_id, kind, role_arn, session_arn, account_id, assumed_by_arn,
-                assumed_by_access_key_id, origin_arn, issued_at, first_event_time, last_event_time, chain_depth, document
+                assumed_by_access_key_id, origin_arn, issued_at, first_event_time, last_event_time, chain_depth,
+                document
             """
         try connection.execute("DROP TABLE IF EXISTS temp.sessions_made")
         try connection.execute("CREATE TEMP TABLE sessions_made AS SELECT \(columns) FROM main.sessions WHERE 0")

@@ -57,7 +57,7 @@ package struct Triage {
     private var callNames: [String: Int32] = [:]
     private var addresses: [String] = []
     private var addressIndex: [String: Int32] = [:]
-    /// The origins' keys by their number in the spilled calls (``CallSpill``).
+    /// The origins' keys by their number (``originNumber(_:)``).
     private var originKeys: [String] = []
     private var originNumbers: [String: Int32] = [:]
 
@@ -81,7 +81,9 @@ package struct Triage {
 
     /// A session as attribution sees it: its origin and how it hopped.
     private struct SessionBrief {
-        var originKey: String
+        /// The number of the origin's key.
+        var originKey: Int32
+        /// The origin, in ``origins``.
         var origin: Int32
         var crossAccount: Bool
         var roleChaining: Bool
@@ -152,7 +154,7 @@ package struct Triage {
                 originIndex[attribution.origin] = index
             }
             sessionsByKey[session.accessKeyId] = SessionBrief(
-                originKey: attribution.key,
+                originKey: originNumber(attribution.key),
                 origin: index,
                 crossAccount: session.crossAccount,
                 roleChaining: session.roleChaining
@@ -243,7 +245,7 @@ package struct Triage {
             let key = row.text(at: 2).flatMap { $0.isEmpty ? nil : $0 }
             let attribution: (key: String, origin: Session.Origin)
             if let key, let session = sessionsByKey[key] {
-                attribution = (session.originKey, origins[Int(session.origin)])
+                attribution = (originKeys[Int(session.originKey)], origins[Int(session.origin)])
             } else if let arn = row.text(at: 3) {
                 var origin = Session.Origin()
                 origin.type = type
@@ -356,7 +358,7 @@ package struct Triage {
         )
     }
 
-    /// The number of the origin `key` in the spilled calls.
+    /// The number of the origin `key`, among sessions and kept calls.
     private mutating func originNumber(_ key: String) -> Int32 {
         if let number = originNumbers[key] { return number }
         let number = Int32(originKeys.count)
@@ -708,18 +710,18 @@ final class KeptCalls {
     }
 
     /// Calls `body` with each origin that has calls, in order of origin number, and its lists
-    /// indexed by ``CallList``, each in time order (then event row).
+    /// indexed by ``CallList``, in no particular order: the behaviours sort what they read.
     func forEachOrigin(_ body: (Int32, [[OriginActivity.Call]]) throws -> Void) throws {
         if let spill { return try spill.forEachOrigin(body) }
         for origin in inMemory.keys.sorted() {
             guard let lists = inMemory.removeValue(forKey: origin) else { continue }
-            try body(origin, lists.map { $0.sorted { ($0.timeMs, $0.rowID) < ($1.timeMs, $1.rowID) } })
+            try body(origin, lists)
         }
     }
 }
 
-/// Kept calls in a private temporary database on disk, read back one origin at a time in time
-/// order; SQLite sorts them within a small cache, spilling to temporary files.
+/// Kept calls in a private temporary database on disk, read back one origin at a time; SQLite
+/// sorts them by origin within a small cache, spilling to temporary files.
 private final class CallSpill {
     private let connection: Connection
     private let insert: Statement
@@ -742,24 +744,19 @@ private final class CallSpill {
     }
 
     func add(_ call: OriginActivity.Call, to list: CallList, of origin: Int32) throws(SQLiteError) {
-        insert.reset()
-        try insert.bind(.integer(Int64(origin)), at: 1)
-        try insert.bind(.integer(Int64(list.rawValue)), at: 2)
-        try insert.bind(.integer(call.timeMs), at: 3)
-        try insert.bind(.integer(call.rowID), at: 4)
-        try insert.bind(.integer(Int64(call.name)), at: 5)
-        try insert.bind(.integer(Int64(call.address)), at: 6)
-        while try insert.step() {}
+        try insert.run([
+            .integer(Int64(origin)), .integer(Int64(list.rawValue)), .integer(call.timeMs), .integer(call.rowID),
+            .integer(Int64(call.name)), .integer(Int64(call.address)),
+        ])
     }
 
-    /// Calls `body` with each origin that has calls, and its lists indexed by ``CallList``,
-    /// each in time order (then event row).
+    /// Calls `body` with each origin that has calls, and its lists indexed by ``CallList``.
     func forEachOrigin(_ body: (Int32, [[OriginActivity.Call]]) throws -> Void) throws {
         let empty = [[OriginActivity.Call]](repeating: [], count: CallList.allCases.count)
         var current: Int32?
         var lists = empty
         try connection.makeStatement(
-            sql: "SELECT origin, list, time_ms, row_id, name, address FROM calls ORDER BY origin, list, time_ms, row_id"
+            sql: "SELECT origin, list, time_ms, row_id, name, address FROM calls ORDER BY origin"
         ).forEachRow { row in
             let origin = Int32(truncatingIfNeeded: row.integer(at: 0) ?? 0)
             if origin != current {
